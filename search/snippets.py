@@ -1,0 +1,56 @@
+"""Snippets: a passage around the best match, whole matched strings in <mark>."""
+
+from __future__ import annotations
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from search.analysis import fold
+
+CONTEXT = 60
+
+
+def match_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
+    """Non-overlapping (start, end) spans of the terms in text, longest term first."""
+    folded = fold(text)
+    taken = [False] * len(text)
+    spans: list[tuple[int, int]] = []
+    for term in sorted({t for t in terms if t}, key=len, reverse=True):
+        start = folded.find(term)
+        while start != -1:
+            end = start + len(term)
+            if not any(taken[start:end]):
+                spans.append((start, end))
+                taken[start:end] = [True] * (end - start)
+            start = folded.find(term, end)
+    return sorted(spans)
+
+
+def highlight(text: str, terms: list[str]) -> SafeString:
+    """The whole text, escaped, with every match marked."""
+    return _render(text, match_spans(text, terms), 0, len(text))
+
+
+def snippet(text: str, terms: list[str], length: int = 2 * CONTEXT) -> SafeString:
+    """An escaped passage of about `length` characters around the densest matches."""
+    spans = match_spans(text, terms)
+    if not spans:
+        return mark_safe(escape(text[:length]) + ("…" if len(text) > length else ""))
+    best = max(spans, key=lambda span: sum(1 for s in spans if span[0] <= s[0] < span[0] + length))
+    start = max(0, best[0] - CONTEXT // 2)
+    end = min(len(text), start + length)
+    return _render(text, spans, start, end)
+
+
+def _render(text: str, spans: list[tuple[int, int]], start: int, end: int) -> SafeString:
+    out = ["…" if start > 0 else ""]
+    cursor = start
+    for span_start, span_end in spans:
+        if span_start < start or span_end > end:
+            continue
+        out.append(escape(text[cursor:span_start]))
+        out.append(f"<mark>{escape(text[span_start:span_end])}</mark>")
+        cursor = span_end
+    out.append(escape(text[cursor:end]))
+    out.append("…" if end < len(text) else "")
+    return mark_safe("".join(out))
