@@ -77,3 +77,8 @@ def index_remove(articles: Iterable[Article]) -> None:
     backend = _backend()
     for article in articles:
         backend.remove(get_identifier(article))
+
+
+def related_articles(article: Article, *, limit: int = 5) -> list[Article]:
+    """Articles most like this one ("more like this"); empty until the index can say."""
+    return []
