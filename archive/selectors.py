@@ -1,0 +1,138 @@
+"""Named reads for the browsing pages that do not belong on one model's QuerySet."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from archive.models import Article, Column, RawDocument, Source
+
+
+@dataclass(frozen=True)
+class Period:
+    """A year, a month or a day of publication, as a half-open interval in local time."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @property
+    def start(self) -> dt.datetime:
+        return dt.datetime(
+            self.year, self.month or 1, self.day or 1, tzinfo=timezone.get_current_timezone()
+        )
+
+    @property
+    def end(self) -> dt.datetime:
+        start = self.start
+        if self.day:
+            nxt = start.date() + dt.timedelta(days=1)
+        elif self.month:
+            nxt = (start.date() + dt.timedelta(days=32)).replace(day=1)
+        else:
+            nxt = start.date().replace(year=self.year + 1)
+        return dt.datetime(nxt.year, nxt.month, nxt.day, tzinfo=start.tzinfo)
+
+    @property
+    def label(self) -> str:
+        if self.day:
+            return f"{self.year}年{self.month}月{self.day}日"
+        return f"{self.year}年{self.month}月" if self.month else f"{self.year}年"
+
+    @property
+    def url(self) -> str:
+        parts = [f"{self.year:04d}"]
+        parts += [f"{n:02d}" for n in (self.month, self.day) if n]
+        name = {1: "archive:year", 2: "archive:month", 3: "archive:day"}[len(parts)]
+        return reverse(name, args=parts)
+
+    def of(self, moment: dt.datetime) -> Period:
+        """The period of the same kind (year, month or day) that contains this moment."""
+        local = timezone.localtime(moment)
+        return Period(
+            local.year,
+            local.month if self.month else None,
+            local.day if self.day else None,
+        )
+
+
+def period_or_none(year: str, month: str | None = None, day: str | None = None) -> Period | None:
+    """Parse the numbers from a date-archive URL; None for an impossible date like 2024-02-30."""
+    numbers = [int(n) for n in (year, month, day) if n is not None]
+    if 0 in numbers:
+        return None
+    period = Period(*numbers)
+    try:
+        period.end  # noqa: B018 - builds both ends, rejecting 2024-02-30 and year 9999 + 1
+    except (ValueError, OverflowError):
+        return None
+    return period
+
+
+def in_period(queryset: QuerySet, period: Period) -> QuerySet:
+    return queryset.filter(published_at__gte=period.start, published_at__lt=period.end)
+
+
+def neighbour_periods(queryset: QuerySet, period: Period) -> tuple[Period | None, Period | None]:
+    """The nearest earlier and later periods of the same kind that hold any article."""
+    before = (
+        queryset.filter(published_at__lt=period.start)
+        .order_by("-published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    after = (
+        queryset.filter(published_at__gte=period.end)
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    return (period.of(before) if before else None, period.of(after) if after else None)
+
+
+def columns_with_counts() -> QuerySet:
+    """Columns that hold articles, biggest first, each with `n` = its article count."""
+    return Column.objects.annotate(n=Count("article")).filter(n__gt=0).order_by("-n", "name")
+
+
+def sources_with_counts() -> QuerySet:
+    return Source.objects.annotate(n=Count("article")).filter(n__gt=0).order_by("-n", "name")
+
+
+def _links() -> QuerySet:
+    return Article.objects.only("id", "title", "published_at")
+
+
+def column_neighbours(article: Article) -> tuple[Article | None, Article | None]:
+    """(newer, older): the articles just above and below this one in its column's list.
+
+    The column list runs newest first with undated articles last, ties broken by id, so
+    "上一篇" is the newer neighbour and "下一篇" the older one, as on the column page.
+    """
+    if article.column_id is None:
+        return None, None
+    same = _links().filter(column_id=article.column_id).exclude(pk=article.pk)
+    when, pk = article.published_at, article.pk
+    if when is None:
+        newer_q = Q(published_at__isnull=False) | Q(id__gt=pk)
+        older_q = Q(published_at__isnull=True, id__lt=pk)
+    else:
+        newer_q = Q(published_at__gt=when) | Q(published_at=when, id__gt=pk)
+        older_q = Q(published_at__lt=when) | Q(published_at=when, id__lt=pk)
+        older_q |= Q(published_at__isnull=True)
+    newer = same.filter(newer_q).order_by(F("published_at").asc(nulls_first=True), "id").first()
+    older = same.filter(older_q).order_by(F("published_at").desc(nulls_last=True), "-id").first()
+    return newer, older
+
+
+def raw_document_for(article_id: int) -> RawDocument | None:
+    """The most recently ingested raw file that produced this article."""
+    return (
+        RawDocument.objects.filter(article_id=article_id)
+        .order_by("-last_ingested_at", "-id")
+        .first()
+    )

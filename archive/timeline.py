@@ -1,0 +1,186 @@
+"""Counts of articles per month or per day, and their geometry as a server-rendered SVG chart.
+
+Any page can show a timeline: compute counts with `month_counts(queryset)` (one SQL query)
+or bring your own `(year, month, count)` triples, turn them into a `Timeline` with
+`month_timeline(counts, link=...)`, and include `archive/_timeline.html` with `timeline=`.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncDay, TruncMonth
+from django.urls import reverse
+from django.utils import timezone
+
+# Chart geometry in SVG user units; the SVG scales to its container through viewBox.
+WIDTH = 720
+BAR_AREA = 120  # height of the tallest bar
+TOP = 18  # room for the peak label
+LABEL_ROW = 20  # room for the year/day labels under the bars
+# Past this many months one bar per month gets too thin to hit with a finger: bars become years.
+MAX_MONTH_BARS = 180
+
+
+@dataclass(frozen=True, order=True)
+class MonthCount:
+    year: int
+    month: int
+    count: int
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str  # what a screen reader and the tooltip say, e.g. "2024年6月：1,234 篇"
+    count: int
+    url: str | None
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
+class Tick:
+    x: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Timeline:
+    caption: str
+    bars: tuple[Bar, ...]
+    ticks: tuple[Tick, ...]
+    peak: int
+    width: int = WIDTH
+    height: int = TOP + BAR_AREA + LABEL_ROW
+    baseline: int = TOP + BAR_AREA
+
+    @property
+    def total(self) -> int:
+        return sum(bar.count for bar in self.bars)
+
+
+def month_counts(queryset: QuerySet) -> list[MonthCount]:
+    """Articles per month (local time) for any Article queryset, oldest first; undated skipped."""
+    rows = (
+        queryset.filter(published_at__isnull=False)
+        .annotate(m=TruncMonth("published_at", tzinfo=timezone.get_current_timezone()))
+        .values("m")
+        .annotate(n=Count("id"))
+        .order_by("m")
+    )
+    return [MonthCount(row["m"].year, row["m"].month, row["n"]) for row in rows]
+
+
+def day_counts(queryset: QuerySet, year: int, month: int) -> dict[int, int]:
+    """Articles per day of one month: {day: count} for the days that have any."""
+    rows = (
+        queryset.in_month(year, month)
+        .annotate(d=TruncDay("published_at", tzinfo=timezone.get_current_timezone()))
+        .values("d")
+        .annotate(n=Count("id"))
+        .order_by("d")
+    )
+    return {row["d"].day: row["n"] for row in rows}
+
+
+def month_url(year: int, month: int) -> str:
+    return reverse("archive:month", args=[f"{year:04d}", f"{month:02d}"])
+
+
+def year_url(year: int) -> str:
+    return reverse("archive:year", args=[f"{year:04d}"])
+
+
+def _as_counts(counts: Iterable[MonthCount | tuple[int, int, int]]) -> list[MonthCount]:
+    return sorted(MonthCount(*c) if isinstance(c, tuple) else c for c in counts)
+
+
+def _bars(items: list[tuple[str, int, str | None]], peak: int) -> tuple[Bar, ...]:
+    step = WIDTH / max(len(items), 1)
+    gap = min(step * 0.15, 2)
+    bars = []
+    for i, (label, count, url) in enumerate(items):
+        height = round(BAR_AREA * count / peak, 1) if peak else 0
+        if count and height < 2:
+            height = 2  # a month with one article must still be visible and clickable
+        bars.append(
+            Bar(
+                label,
+                count,
+                url if count else None,
+                round(i * step, 2),
+                TOP + BAR_AREA - height,
+                round(step - gap, 2),
+                height,
+            )
+        )
+    return tuple(bars)
+
+
+def month_timeline(
+    counts: Iterable[MonthCount | tuple[int, int, int]],
+    *,
+    link: Callable[[int, int], str] = month_url,
+    caption: str = "每月文章数",
+) -> Timeline | None:
+    """Bars for every month from the first to the last (empty months included); None if no data."""
+    data = _as_counts(counts)
+    if not data:
+        return None
+    first, last = data[0], data[-1]
+    span = (last.year - first.year) * 12 + last.month - first.month + 1
+    if span > MAX_MONTH_BARS:
+        return _year_timeline(data, caption=caption.replace("每月", "每年"))
+    by_month = {(c.year, c.month): c.count for c in data}
+    items, ticks = [], []
+    for i in range(span):
+        year, month = divmod(first.year * 12 + first.month - 1 + i, 12)
+        month += 1
+        count = by_month.get((year, month), 0)
+        items.append((f"{year}年{month}月：{count:,} 篇", count, link(year, month)))
+        if month == 1 or i == 0:
+            ticks.append((i, str(year)))
+    return _finish(items, ticks, caption)
+
+
+def _year_timeline(data: list[MonthCount], *, caption: str) -> Timeline:
+    by_year: dict[int, int] = {}
+    for c in data:
+        by_year[c.year] = by_year.get(c.year, 0) + c.count
+    years = range(data[0].year, data[-1].year + 1)
+    items = [(f"{y}年：{by_year.get(y, 0):,} 篇", by_year.get(y, 0), year_url(y)) for y in years]
+    ticks = [(i, str(y)) for i, y in enumerate(years) if y % 10 == 0 or i == 0]
+    return _finish(items, ticks, caption)
+
+
+def day_timeline(year: int, month: int, counts: dict[int, int]) -> Timeline:
+    """One bar per day of the month, each linking to that day's articles."""
+    days = calendar.monthrange(year, month)[1]
+    items = [
+        (
+            f"{month}月{d}日：{counts.get(d, 0):,} 篇",
+            counts.get(d, 0),
+            reverse("archive:day", args=[f"{year:04d}", f"{month:02d}", f"{d:02d}"]),
+        )
+        for d in range(1, days + 1)
+    ]
+    ticks = [(d - 1, str(d)) for d in range(1, days + 1) if d == 1 or d % 5 == 0]
+    return _finish(items, ticks, f"{year}年{month}月每日文章数")
+
+
+def _finish(items: list[tuple[str, int, str | None]], ticks: list, caption: str) -> Timeline:
+    peak = max(count for _, count, _ in items)
+    step = WIDTH / len(items)
+    # Tick labels must not overlap: keep one every ~40 units at most.
+    kept, last_x = [], -100.0
+    for index, text in ticks:
+        x = round(index * step, 2)
+        if x - last_x >= 40:
+            kept.append(Tick(x, text))
+            last_x = x
+    return Timeline(caption=caption, bars=_bars(items, peak), ticks=tuple(kept), peak=peak)
