@@ -18,9 +18,9 @@ from django.utils import timezone
 
 # Chart geometry in SVG user units; the SVG scales to its container through viewBox.
 WIDTH = 720
-BAR_AREA = 120  # height of the tallest bar
+BAR_AREA = 90  # height of the tallest bar
 TOP = 18  # room for the peak label
-LABEL_ROW = 20  # room for the year/day labels under the bars
+LABEL_ROW = 24  # room for the year/day labels under the bars
 # Past this many months one bar per month gets too thin to hit with a finger: bars become years.
 MAX_MONTH_BARS = 180
 
