@@ -23,12 +23,12 @@ def _period(year: str, month: str | None = None, day: str | None = None) -> sele
 
 @require_safe
 def archive_index(request):
-    counts = timeline.month_counts(Article.objects.all())
+    counts, chart = timeline.cached_month_chart(Article.objects.all(), scope="all")
     years: dict[int, int] = {}
     for c in counts:
         years[c.year] = years.get(c.year, 0) + c.count
     context = {
-        "timeline": timeline.month_timeline(counts),
+        "timeline": chart,
         "years": sorted(years.items(), reverse=True),
         "undated": Article.objects.filter(published_at__isnull=True).count(),
     }

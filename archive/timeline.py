@@ -8,13 +8,18 @@ or bring your own `(year, month, count)` triples, turn them into a `Timeline` wi
 from __future__ import annotations
 
 import calendar
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDay, TruncMonth
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from archive.caching import cached_for
 
 # Chart geometry in SVG user units; the SVG scales to its container through viewBox.
 WIDTH = 720
@@ -63,6 +68,34 @@ class Timeline:
     def total(self) -> int:
         return sum(bar.count for bar in self.bars)
 
+    @functools.cached_property  # computed once, then kept (and cached) with the timeline
+    def svg(self) -> SafeString:
+        """The chart as inline SVG markup: one link per non-empty bar, year or day ticks.
+
+        Built here rather than in a template: the template engine took ~30 ms for 140 bars,
+        this takes well under one. Every text and URL is escaped.
+        """
+        base = self.baseline
+        parts = [
+            f'<svg viewBox="0 0 {self.width} {self.height}" role="group" '
+            f'aria-label="{escape(self.caption)}，每根柱子链接到对应时期的文章">',
+            f'<line class="axis" x1="0" x2="{self.width}" y1="{base}" y2="{base}"/>',
+        ]
+        for bar in self.bars:
+            if bar.url:
+                parts.append(
+                    f'<a href="{escape(bar.url)}"><title>{escape(bar.label)}</title>'
+                    f'<rect class="hit" x="{bar.x:g}" y="0" width="{bar.width:g}" height="{base}"/>'
+                    f'<rect x="{bar.x:g}" y="{bar.y:g}" width="{bar.width:g}" '
+                    f'height="{bar.height:g}"/></a>'
+                )
+        for tick in self.ticks:
+            parts.append(
+                f'<text x="{tick.x:g}" y="{self.height}" dy="-4">{escape(tick.text)}</text>'
+            )
+        parts.append("</svg>")
+        return mark_safe("".join(parts))  # every interpolated text is escaped above
+
 
 def month_counts(queryset: QuerySet) -> list[MonthCount]:
     """Articles per month (local time) for any Article queryset, oldest first; undated skipped."""
@@ -74,6 +107,23 @@ def month_counts(queryset: QuerySet) -> list[MonthCount]:
         .order_by("m")
     )
     return [MonthCount(row["m"].year, row["m"].month, row["n"]) for row in rows]
+
+
+def month_chart(queryset: QuerySet) -> tuple[list[MonthCount], Timeline | None]:
+    """month_counts and its chart with the SVG already drawn (ready to be cached)."""
+    counts = month_counts(queryset)
+    chart = month_timeline(counts)
+    if chart is not None:
+        chart.svg  # noqa: B018 - draw it now so a cached copy carries the markup
+    return counts, chart
+
+
+def cached_month_chart(
+    queryset: QuerySet, *, scope: str
+) -> tuple[list[MonthCount], Timeline | None]:
+    """month_chart behind the cache: grouping 20,000 rows by local month costs ~300 ms on
+    SQLite, where the timezone conversion is a Python function called for every row."""
+    return cached_for(queryset, f"months:{scope}", lambda: month_chart(queryset))
 
 
 def day_counts(queryset: QuerySet, year: int, month: int) -> dict[int, int]:
@@ -88,12 +138,28 @@ def day_counts(queryset: QuerySet, year: int, month: int) -> dict[int, int]:
     return {row["d"].day: row["n"] for row in rows}
 
 
-def month_url(year: int, month: int) -> str:
-    return reverse("archive:month", args=[f"{year:04d}", f"{month:02d}"])
+@functools.lru_cache(maxsize=8)
+def _dates_root(script_prefix: str) -> str:
+    return reverse("archive:dates")
+
+
+def _date_url(*parts: int) -> str:
+    # reverse() costs ~0.1 ms and a chart needs up to 180 links: build them from the
+    # reversed root of the date archive instead (tests check both agree).
+    path = "".join(f"{n:02d}/" if i else f"{n:04d}/" for i, n in enumerate(parts))
+    return _dates_root(get_script_prefix()) + path
 
 
 def year_url(year: int) -> str:
-    return reverse("archive:year", args=[f"{year:04d}"])
+    return _date_url(year)
+
+
+def month_url(year: int, month: int) -> str:
+    return _date_url(year, month)
+
+
+def day_url(year: int, month: int, day: int) -> str:
+    return _date_url(year, month, day)
 
 
 def _as_counts(counts: Iterable[MonthCount | tuple[int, int, int]]) -> list[MonthCount]:
@@ -165,7 +231,7 @@ def day_timeline(year: int, month: int, counts: dict[int, int]) -> Timeline:
         (
             f"{month}月{d}日：{counts.get(d, 0):,} 篇",
             counts.get(d, 0),
-            reverse("archive:day", args=[f"{year:04d}", f"{month:02d}", f"{d:02d}"]),
+            day_url(year, month, d),
         )
         for d in range(1, days + 1)
     ]

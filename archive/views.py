@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from archive import selectors, timeline
+from archive.caching import cached_for
 from archive.models import Article, Column, Source
 from search.services import related_articles
 
@@ -33,15 +34,17 @@ def paginate(request, queryset) -> Page:
 @require_safe
 def home(request):
     articles = Article.objects.all()
-    return render(
-        request,
-        "archive/home.html",
-        {
-            "latest": articles.for_listing().published()[:HOME_SIZE],
-            "columns": selectors.columns_with_counts(),
-            "timeline": timeline.month_timeline(timeline.month_counts(articles)),
-        },
+    chart, columns = cached_for(
+        articles,
+        "home",
+        lambda: (timeline.month_chart(articles)[1], list(selectors.columns_with_counts())),
     )
+    context = {
+        "latest": articles.for_listing().published()[:HOME_SIZE],
+        "columns": columns,
+        "timeline": chart,
+    }
+    return render(request, "archive/home.html", context)
 
 
 @require_safe
@@ -71,8 +74,8 @@ def _year_filter(request, counts: list[timeline.MonthCount]) -> int | None:
     return int(raw)
 
 
-def _listing(request, *, heading: str, articles, kind: str, feed_slug: str | None = None):
-    counts = timeline.month_counts(articles)
+def _listing(request, *, heading: str, articles, kind: str, scope: str, feed_slug=None):
+    counts, chart = timeline.cached_month_chart(articles, scope=scope)
     year = _year_filter(request, counts)
     years: dict[int, int] = {}
     for c in counts:
@@ -83,7 +86,7 @@ def _listing(request, *, heading: str, articles, kind: str, feed_slug: str | Non
         "heading": heading,
         "kind": kind,
         "page": paginate(request, articles.for_listing().published()),
-        "timeline": timeline.month_timeline(counts),
+        "timeline": chart,
         "years": sorted(years.items(), reverse=True),
         "year": year,
         "feed_slug": feed_slug,
@@ -95,14 +98,23 @@ def _listing(request, *, heading: str, articles, kind: str, feed_slug: str | Non
 def column_detail(request, slug: str):
     column = get_object_or_404(Column, slug=slug)
     articles = Article.objects.in_column(column)
-    return _listing(request, heading=column.name, articles=articles, kind="栏目", feed_slug=slug)
+    return _listing(
+        request,
+        heading=column.name,
+        articles=articles,
+        kind="栏目",
+        scope=f"column:{column.pk}",
+        feed_slug=slug,
+    )
 
 
 @require_safe
 def source_detail(request, slug: str):
     source = get_object_or_404(Source, slug=slug)
     articles = Article.objects.from_source(source)
-    return _listing(request, heading=source.name, articles=articles, kind="来源")
+    return _listing(
+        request, heading=source.name, articles=articles, kind="来源", scope=f"source:{source.pk}"
+    )
 
 
 @staff_member_required

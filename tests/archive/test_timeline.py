@@ -39,3 +39,13 @@ def test_very_long_spans_become_one_bar_per_year():
 
 def test_no_data_means_no_chart():
     assert month_timeline([]) is None
+
+
+def test_fast_date_urls_agree_with_reverse():
+    from django.urls import reverse
+
+    from archive.timeline import day_url, month_url, year_url
+
+    assert year_url(2024) == reverse("archive:year", args=["2024"])
+    assert month_url(2024, 6) == reverse("archive:month", args=["2024", "06"])
+    assert day_url(2024, 6, 1) == reverse("archive:day", args=["2024", "06", "01"])

@@ -68,3 +68,13 @@ def shoot(page):
         page.set_viewport_size({"width": 1280, "height": 900})
 
     return take
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Timeline counts are cached by row count and newest id; ids repeat between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
