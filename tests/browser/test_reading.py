@@ -11,6 +11,7 @@ from archive.models import Article
 from ingest.parsers.base import Block
 from search.services import index_update
 from tests.archive.factories import local, make_article, make_series
+from tests.browser.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
@@ -71,6 +72,11 @@ def test_a_reader_browses_reads_searches_and_follows_the_timeline(
     assert page.locator("h1").inner_text() == titles[1]
     assert page.locator(".speaker").first.inner_text() == "记者"
     shoot("article")
+    page.emulate_media(media="print")  # the print stylesheet keeps only the article
+    assert page.locator(".site-header").is_hidden() and page.locator(".neighbours").is_hidden()
+    assert page.locator("h1").is_visible()
+    page.screenshot(path=str(SCREENSHOTS / "article-print.png"), full_page=True)
+    page.emulate_media(media="screen")
 
     page.locator(".neighbours a[rel=next]").click()
     assert page.locator("h1").inner_text() == titles[2]
