@@ -75,7 +75,7 @@ def day_archive(request, year: str, month: str, day: str):
 
 def _dated_listing(request, period, chart, total):
     articles = selectors.in_period(Article.objects.all(), period)
-    page = paginate(request, articles.for_listing().published())
+    page = paginate(request, selectors.cards(articles))
     if not page.paginator.count:
         raise Http404("这一天没有文章")
     previous, following = selectors.neighbour_periods(Article.objects.all(), period)

@@ -40,7 +40,7 @@ def home(request):
         lambda: (timeline.month_chart(articles)[1], list(selectors.columns_with_counts())),
     )
     context = {
-        "latest": articles.for_listing().published()[:HOME_SIZE],
+        "latest": selectors.cards(articles)[:HOME_SIZE],
         "columns": columns,
         "timeline": chart,
     }
@@ -85,7 +85,7 @@ def _listing(request, *, heading: str, articles, kind: str, scope: str, feed_slu
     context = {
         "heading": heading,
         "kind": kind,
-        "page": paginate(request, articles.for_listing().published()),
+        "page": paginate(request, selectors.cards(articles)),
         "timeline": chart,
         "years": sorted(years.items(), reverse=True),
         "year": year,
