@@ -70,7 +70,7 @@ def manage(env, *argv: str) -> None:
 def sentences() -> list[str]:
     if CORPUS.exists():
         with open(CORPUS, encoding="utf-8") as f:
-            text = "".join(json.loads(line)["text"] for _, line in itertools.islice(f, 5))
+            text = "".join(json.loads(line)["text"] for line in itertools.islice(f, 5))
         found = [s + "。" for s in text.replace("\n", "").split("。") if 15 <= len(s) <= 90]
         if found:
             return found
