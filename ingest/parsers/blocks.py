@@ -75,7 +75,7 @@ def block_of(line: str, *, heading: bool = False, interview: bool = False) -> Bl
 def guess_title(lines: list[str]) -> str:
     """A short heading-like line, else the start of the first paragraph."""
     for line in lines:
-        short = 4 <= len(line) <= HEADING_MAX
+        short = 4 <= len(line) <= HEADING_MAX and not line.endswith(("：", ":"))  # 各位代表：
         if short and not line.startswith(("——", "▲")) and not SPEAKER_TURN.match(line):
             return line
     return lines[0][:HEADING_MAX] if lines else ""

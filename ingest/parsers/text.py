@@ -24,6 +24,8 @@ META_LABEL = re.compile(
     r"(发布时间|发布日期|日期|时间|来源|作者|浏览次数|点击数|阅读次数|字体|[大中小]|[：:【】|])"
 )
 FIELD_LINE_MAX = 40
+# 1957年6月26日在第一届全国人民代表大会第四次会议上: the dated occasion line of a speech
+OCCASION = re.compile(r"^[（(]?\s*在.{2,40}上(?:的讲话|的报告|的发言)?\s*[）)]?$")
 
 
 class TextParser:
@@ -75,8 +77,14 @@ class _Page:
         self.meta_seen = True
         self.published_at = find_labelled_datetime(line) or find_datetime(line)
         self.fields = labelled_fields(line) | self.fields
-        if self.header:
-            self.title = self.header.pop()
+        # A subtitle (——在……上的报告) stays with the text; a title printed on two short
+        # lines (as speeches and reports are) is one title.
+        self.body = [h for h in self.header if h.startswith("——")]
+        heads = [h for h in self.header if not h.startswith("——")]
+        if len(heads) == 2 and all(_title_like(h) and len(h) <= HEADING_MAX for h in heads):
+            self.title = " ".join(heads)
+        elif heads:
+            self.title = heads[-1]
         self.header.clear()
 
     def _take_footer(self, line: str) -> bool:
@@ -127,6 +135,8 @@ def _is_meta_line(line: str) -> bool:
         return True
     if match.start() > 1:  # 本决定自2019年9月1日起施行 is a title that mentions a date
         return False
+    if OCCASION.match(DATE_TIME.sub("", line, count=1)):
+        return True
     rest = META_LABEL.sub("", DATE_TIME.sub("", line, count=1))
     for pattern in FIELDS.values():
         rest = pattern.sub("", rest)
