@@ -24,6 +24,7 @@ UPDATED_RAW_FIELDS = [
     "sha256", "size", "content", "encoding", "parser", "options", "status", "error", "article",
     "last_ingested_at",
 ]  # fmt: skip
+NOT_YET = -1  # in a dry run: an article this run would have created
 STATUSES = ("new", "updated", "unchanged", "duplicate", "failed", "skipped")
 
 
@@ -179,11 +180,12 @@ def _would_be(item: _Prepared, twins: dict[str, int | None]) -> FileOutcome:
     outcome = FileOutcome(item.key, "", parsed=item.parsed, warnings=list(item.parsed.warnings))
     mine = item.known["article_id"] if item.known else None
     if item.digest in twins and twins[item.digest] != mine:
-        outcome.status, outcome.article_id = "duplicate", twins[item.digest]
+        twin = twins[item.digest]
+        outcome.status, outcome.article_id = "duplicate", None if twin == NOT_YET else twin
     else:
         outcome.status = "updated" if mine is not None else "new"
         outcome.article_id = mine
-        twins.setdefault(item.digest, mine)
+        twins.setdefault(item.digest, NOT_YET if mine is None else mine)
     return outcome
 
 

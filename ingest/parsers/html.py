@@ -135,7 +135,7 @@ def _body_box(doc: HtmlElement) -> HtmlElement | None:
         length = len(_text(element))
         if length == 0 or _link_chars(element) * 2 > length:
             continue
-        parent = element.getparent() if element.tag == "p" else element
+        parent = element.getparent()  # a paragraph (p or text-only div) scores for its box
         if parent is not None:
             scores[parent] = scores.get(parent, 0) + length
     return max(scores, key=scores.__getitem__) if scores else None

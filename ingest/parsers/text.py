@@ -79,8 +79,8 @@ class _Page:
         self.fields = labelled_fields(line) | self.fields
         # A subtitle (——在……上的报告) stays with the text; a title printed on two short
         # lines (as speeches and reports are) is one title.
-        self.body = [h for h in self.header if h.startswith("——")]
-        heads = [h for h in self.header if not h.startswith("——")]
+        heads = [h for h in self.header if not h.startswith("——")] or self.header[-1:]
+        self.body = [h for h in self.header if h not in heads]
         if len(heads) == 2 and all(_title_like(h) and len(h) <= HEADING_MAX for h in heads):
             self.title = " ".join(heads)
         elif heads:
