@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
 import itertools
-import re
-from collections import Counter
+import multiprocessing
+import os
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import DatabaseError, transaction
@@ -15,11 +17,17 @@ from django.utils import timezone
 
 from archive.models import Article, IngestRun, RawDocument
 from archive.services import NameCache, article_upsert
-from ingest.decoding import decode
-from ingest.parsers import SUPPORTED_SUFFIXES, ParsedArticle, ParseError, parser_for
+from ingest.parsers import ParsedArticle, ParseError
+from ingest.reading import (
+    ReadFile,
+    ReadOptions,
+    content_hash_of,
+    parse_bytes,
+    read_batch,
+    watch_parent,
+)
 from search.services import index_update
 
-WHITESPACE = re.compile(r"\s+")
 UPDATED_RAW_FIELDS = [
     "sha256", "size", "content", "encoding", "parser", "options", "status", "error", "article",
     "last_ingested_at",
@@ -46,41 +54,29 @@ class IngestOptions:
     encoding: str | None = None
     dry_run: bool = False
 
+    @property
+    def reading(self) -> ReadOptions:
+        return ReadOptions(column=self.column, source=self.source, encoding=self.encoding)
+
     def as_dict(self) -> dict[str, str]:
         """What reparse must repeat: only the options that change the parsed article."""
         given = {"column": self.column, "source": self.source, "encoding": self.encoding}
         return {k: v for k, v in given.items() if v}
 
 
-def content_hash_of(parsed: ParsedArticle) -> str:
-    """Fingerprint of the body without whitespace, so re-posts match."""
-    return hashlib.sha256(WHITESPACE.sub("", parsed.body_text).encode()).hexdigest()
-
-
 def iter_files(paths: Iterable[Path], *, recursive: bool = False) -> Iterator[Path]:
-    """Files named on the command line, and files inside named folders, in a stable order."""
+    """Files named on the command line and inside named folders, stable order, each once."""
+    seen: set[Path] = set()
     for path in paths:
         if path.is_dir():
             pattern = "**/*" if recursive else "*"
-            yield from sorted(p for p in path.glob(pattern) if p.is_file())
+            found = sorted(p for p in path.glob(pattern) if p.is_file())
         else:
-            yield path
-
-
-def parse_bytes(
-    data: bytes, *, suffix: str, options: IngestOptions
-) -> tuple[ParsedArticle, str, str]:
-    """Decode and parse; returns the article, the encoding used and the parser's name."""
-    decoded = decode(data, forced=options.encoding)
-    parser = parser_for(suffix, decoded.text)
-    parsed = parser.parse(decoded.text)
-    overrides = {}
-    if options.column:
-        overrides["column"] = options.column
-    if options.source:
-        overrides["source"] = options.source
-    warnings = decoded.warnings + parsed.warnings
-    return replace(parsed, warnings=warnings, **overrides), decoded.encoding, parser.name
+            found = [path]
+        for file in found:
+            if (resolved := file.resolve()) not in seen:
+                seen.add(resolved)
+                yield file
 
 
 def ingest_file(
@@ -96,146 +92,152 @@ def ingest_files(
     options: IngestOptions,
     names: NameCache | None = None,
     batch_size: int = 100,
+    worker: bool = False,
 ) -> Iterator[FileOutcome]:
     """Ingest files in order, one transaction per file, yielding each file's outcome.
 
-    Files are read and parsed a batch at a time so that the lookups (known paths, known
-    bodies) cost one query per batch instead of two per file; writes stay one file per
-    transaction, so an interrupted run leaves only whole articles behind.
+    Files are read and parsed a batch at a time, so the lookups (known paths, known bodies)
+    cost one query per batch instead of two per file. With worker=True a second process
+    parses the next batch while this one writes the current one (two cores, measured).
+    Writes stay one file per transaction: an interrupted run leaves only whole articles.
     """
     names = names or NameCache()
     iterator = iter(paths)
-    while batch := tuple(itertools.islice(iterator, batch_size)):
-        yield from _ingest_batch(batch, options, names)
+    with _reader(worker) as submit:
+        pending: deque = deque()
+        while batch := tuple(itertools.islice(iterator, batch_size)):
+            known = _known([str(p.resolve()) for p in batch])
+            items = [(str(p), str(p.resolve()), _sha(known, p)) for p in batch]
+            pending.append((known, submit(read_batch, items, options.reading)))
+            if len(pending) > 1:
+                yield from _store_batch(*pending.popleft(), options, names)
+        while pending:
+            yield from _store_batch(*pending.popleft(), options, names)
+
+
+@contextlib.contextmanager
+def _reader(worker: bool) -> Iterator:
+    if not worker:
+        yield lambda fn, *args: _Done(fn(*args))
+        return
+    # spawn, not fork: a forked child would share this process's database connection.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        max_workers=1, mp_context=context, initializer=watch_parent, initargs=(os.getpid(),)
+    ) as pool:
+        yield pool.submit
 
 
 @dataclass
-class _Prepared:
-    """A file read and parsed, waiting for its transaction."""
+class _Done:
+    value: list[ReadFile]
 
-    key: str
-    data: bytes
-    sha: str
-    parsed: ParsedArticle
-    encoding: str
-    parser_name: str
-    digest: str
-    known: dict | None
-    options: dict[str, str]
+    def result(self) -> list[ReadFile]:
+        return self.value
 
 
-def _ingest_batch(
-    batch: tuple[Path, ...], options: IngestOptions, names: NameCache
-) -> Iterator[FileOutcome]:
-    keys = [str(path.resolve()) for path in batch]
+def _known(keys: list[str]) -> dict[str, dict]:
     rows = RawDocument.objects.filter(path__in=keys).order_by()
-    known = {row["path"]: row for row in rows.values("pk", "path", "sha256", "article_id")}
-    items = [_prepare(p, k, known.get(k), options) for p, k in zip(batch, keys, strict=True)]
-    digests = {item.digest for item in items if isinstance(item, _Prepared)}
+    return {row["path"]: row for row in rows.values("pk", "path", "sha256", "article_id")}
+
+
+def _sha(known: dict[str, dict], path: Path) -> str | None:
+    row = known.get(str(path.resolve()))
+    return row["sha256"] if row is not None and row["article_id"] is not None else None
+
+
+def _store_batch(
+    known: dict[str, dict], future, options: IngestOptions, names: NameCache
+) -> Iterator[FileOutcome]:
+    files: list[ReadFile] = future.result()
+    digests = {f.digest for f in files if f.status == "parsed"}
     twins = dict(
         Article.objects.filter(content_hash__in=digests)
         .order_by()
         .values_list("content_hash", "pk")
     )
-    for item in items:
-        if isinstance(item, FileOutcome):
-            yield item
+    for file in files:
+        row = known.get(file.key)
+        mine = row["article_id"] if row else None
+        if file.status == "unchanged":
+            yield FileOutcome(file.key, "unchanged", article_id=mine)
+        elif file.status != "parsed":
+            yield FileOutcome(file.key, file.status, error=file.error)
         elif options.dry_run:
-            yield _would_be(item, twins)
+            yield _would_be(file, mine, twins)
         else:
-            yield _store(item, twins, names)
+            yield _store(file, row, twins, names, options)
 
 
-def _prepare(
-    path: Path, key: str, known: dict | None, options: IngestOptions
-) -> FileOutcome | _Prepared:
-    """Read, fingerprint and parse one file; an outcome when nothing needs storing."""
-    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        return FileOutcome(
-            key, "skipped", error=f"不支持的文件类型 {path.suffix or '（无扩展名）'}"
-        )
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return FileOutcome(key, "failed", error=f"无法读取文件：{exc.strerror or exc}")
-    sha = hashlib.sha256(data).hexdigest()
-    if known is not None and known["sha256"] == sha and known["article_id"] is not None:
-        return FileOutcome(key, "unchanged", article_id=known["article_id"])
-    try:
-        parsed, encoding, parser_name = parse_bytes(data, suffix=path.suffix, options=options)
-    except (ParseError, UnicodeDecodeError, LookupError) as exc:
-        return FileOutcome(key, "failed", error=str(exc) or type(exc).__name__)
-    except Exception as exc:  # a parser bug must cost this one file, never the whole run
-        return FileOutcome(
-            key, "failed", error=f"解析程序出错（请报告）：{type(exc).__name__}: {exc}"
-        )
-    digest = content_hash_of(parsed)
-    return _Prepared(
-        key, data, sha, parsed, encoding, parser_name, digest, known, options.as_dict()
-    )
-
-
-def _would_be(item: _Prepared, twins: dict[str, int | None]) -> FileOutcome:
+def _would_be(file: ReadFile, mine: int | None, twins: dict[str, int]) -> FileOutcome:
     """What storing would do, without writing; later files in the run see earlier ones."""
-    outcome = FileOutcome(item.key, "", parsed=item.parsed, warnings=list(item.parsed.warnings))
-    mine = item.known["article_id"] if item.known else None
-    if item.digest in twins and twins[item.digest] != mine:
-        twin = twins[item.digest]
+    outcome = FileOutcome(file.key, "", parsed=file.parsed, warnings=list(file.parsed.warnings))
+    if file.digest in twins and twins[file.digest] != mine:
+        twin = twins[file.digest]
         outcome.status, outcome.article_id = "duplicate", None if twin == NOT_YET else twin
     else:
         outcome.status = "updated" if mine is not None else "new"
         outcome.article_id = mine
-        twins.setdefault(item.digest, NOT_YET if mine is None else mine)
+        twins.setdefault(file.digest, NOT_YET if mine is None else mine)
     return outcome
 
 
-def _store(item: _Prepared, twins: dict[str, int | None], names: NameCache) -> FileOutcome:
+def _store(
+    file: ReadFile,
+    row: dict | None,
+    twins: dict[str, int],
+    names: NameCache,
+    options: IngestOptions,
+) -> FileOutcome:
     """Write one file in its own transaction: the article (or link to its twin), then the raw."""
-    outcome = FileOutcome(item.key, "", parsed=item.parsed, warnings=list(item.parsed.warnings))
+    outcome = FileOutcome(file.key, "", parsed=file.parsed, warnings=list(file.parsed.warnings))
     try:
         with transaction.atomic():
-            outcome.status, outcome.article = _write(item, twins.get(item.digest), names)
+            outcome.status, outcome.article = _write(file, row, twins.get(file.digest), names)
+            _write_raw(file, row, outcome, options)
     except DatabaseError as exc:  # e.g. another ingest wrote the same file at the same moment
-        return FileOutcome(item.key, "failed", error=f"写入数据库失败，请重新导入此文件：{exc}")
+        return FileOutcome(file.key, "failed", error=f"写入数据库失败，请重新导入此文件：{exc}")
     except Exception as exc:  # rolled back above; one file's bug must not end the run
-        return FileOutcome(
-            item.key, "failed", error=f"保存出错（请报告）：{type(exc).__name__}: {exc}"
-        )
+        error = f"保存出错（请报告）：{type(exc).__name__}: {exc}"
+        return FileOutcome(file.key, "failed", error=error)
     outcome.article_id = outcome.article.pk
-    twins.setdefault(item.digest, outcome.article_id)
+    twins.setdefault(file.digest, outcome.article_id)
     return outcome
 
 
-def _write(item: _Prepared, twin: int | None, names: NameCache) -> tuple[str, Article]:
-    mine = item.known["article_id"] if item.known else None
-    parsed, digest = item.parsed, item.digest
+def _write(
+    file: ReadFile, row: dict | None, twin: int | None, names: NameCache
+) -> tuple[str, Article]:
+    mine = row["article_id"] if row else None
+    parsed, digest = file.parsed, file.digest
     if twin is not None and twin != mine:
-        status, article = "duplicate", Article.objects.get(pk=twin)
-    elif mine is not None:
+        return "duplicate", Article.objects.get(pk=twin)
+    if mine is not None:
         article = Article.objects.select_for_update().get(pk=mine)
-        status = "updated"
-        article = article_upsert(parsed=parsed, content_hash=digest, article=article, names=names)
-    else:
-        status = "new"
-        article = article_upsert(parsed=parsed, content_hash=digest, names=names)
+        return "updated", article_upsert(
+            parsed=parsed, content_hash=digest, article=article, names=names
+        )
+    return "new", article_upsert(parsed=parsed, content_hash=digest, names=names)
+
+
+def _write_raw(file: ReadFile, row: dict | None, outcome: FileOutcome, options) -> None:
     raw = RawDocument(
-        path=item.key,
-        sha256=item.sha,
-        size=len(item.data),
-        content=item.data,
-        encoding=item.encoding,
-        parser=item.parser_name,
-        options=item.options,
-        status=RawDocument.Status.DUPLICATE if status == "duplicate" else "ingested",
-        article=article,
+        path=file.key,
+        sha256=file.sha,
+        size=len(file.data),
+        content=file.data,
+        encoding=file.encoding,
+        parser=file.parser_name,
+        options=options.as_dict(),
+        status="duplicate" if outcome.status == "duplicate" else "ingested",
+        article=outcome.article,
         last_ingested_at=timezone.now(),
     )
-    if item.known is None:
+    if row is None:
         raw.save(force_insert=True)
     else:
-        raw.pk, raw._state.adding = item.known["pk"], False
+        raw.pk, raw._state.adding = row["pk"], False
         raw.save(update_fields=UPDATED_RAW_FIELDS)
-    return status, article
 
 
 def article_reparse(*, article: Article, names: NameCache | None = None) -> FileOutcome:
@@ -243,10 +245,10 @@ def article_reparse(*, article: Article, names: NameCache | None = None) -> File
     raw = article.raw_documents.exclude(status=RawDocument.Status.DUPLICATE).first()
     if raw is None:
         return FileOutcome(str(article.pk), "failed", article=article, error="没有保存原始文件")
-    options = IngestOptions(**raw.options)
+    options = ReadOptions(**raw.options)
     try:
         parsed, encoding, parser_name = parse_bytes(
-            bytes(raw.content), suffix=Path(raw.path).suffix, options=options
+            bytes(raw.content), suffix=Path(raw.path).suffix.lower(), options=options
         )
     except (ParseError, UnicodeDecodeError, LookupError) as exc:
         return FileOutcome(raw.path, "failed", article=article, error=str(exc))

