@@ -103,6 +103,7 @@ def ingest_files(
     """
     names = names or NameCache()
     iterator = iter(paths)
+    dry_seen: dict[str, int] = {}  # a dry run writes nothing, so it remembers bodies here
     with _reader(worker) as submit:
         pending: deque = deque()
         while batch := tuple(itertools.islice(iterator, batch_size)):
@@ -110,9 +111,9 @@ def ingest_files(
             items = [(str(p), str(p.resolve()), _sha(known, p)) for p in batch]
             pending.append((known, submit(read_batch, items, options.reading)))
             if len(pending) > 1:
-                yield from _store_batch(*pending.popleft(), options, names)
+                yield from _store_batch(*pending.popleft(), options, names, dry_seen)
         while pending:
-            yield from _store_batch(*pending.popleft(), options, names)
+            yield from _store_batch(*pending.popleft(), options, names, dry_seen)
 
 
 @contextlib.contextmanager
@@ -147,15 +148,17 @@ def _sha(known: dict[str, dict], path: Path) -> str | None:
 
 
 def _store_batch(
-    known: dict[str, dict], future, options: IngestOptions, names: NameCache
+    known: dict[str, dict],
+    future,
+    options: IngestOptions,
+    names: NameCache,
+    dry_seen: dict[str, int],
 ) -> Iterator[FileOutcome]:
     files: list[ReadFile] = future.result()
     digests = {f.digest for f in files if f.status == "parsed"}
-    twins = dict(
-        Article.objects.filter(content_hash__in=digests)
-        .order_by()
-        .values_list("content_hash", "pk")
-    )
+    stored = Article.objects.filter(content_hash__in=digests).order_by()
+    twins = {d: dry_seen[d] for d in digests if d in dry_seen}
+    twins.update(stored.values_list("content_hash", "pk"))
     for file in files:
         row = known.get(file.key)
         mine = row["article_id"] if row else None
@@ -165,6 +168,7 @@ def _store_batch(
             yield FileOutcome(file.key, file.status, error=file.error)
         elif options.dry_run:
             yield _would_be(file, mine, twins)
+            dry_seen.setdefault(file.digest, twins[file.digest])
         else:
             yield _store(file, row, twins, names, options)
 

@@ -106,3 +106,11 @@ def test_charset_lie_is_decoded_as_utf8_and_reported(corpus_run):
 
 def _first(shape: str) -> dict:
     return next(m for m in USABLE if m["shape"] == shape)
+
+
+def test_dry_run_of_the_folder_predicts_the_statuses_and_writes_nothing(ingest):
+    predicted = {Path(r["path"]).name: r["status"] for r in ingest(CORPUS, dry_run=True)}
+    assert not Article.objects.exists() and not RawDocument.objects.exists()
+    assert all(predicted[m["file"]] == "duplicate" for m in REPOSTS)
+    assert all(predicted[m["file"]] == "failed" for m in BROKEN)
+    assert all(predicted[m["file"]] == "new" for m in USABLE)
