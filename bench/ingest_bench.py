@@ -67,7 +67,10 @@ def child(database_url: str, folder: str) -> None:
         call_command("ingest", folder, no_index=True, stdout=quiet, stderr=quiet)
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"files": files, "seconds": seconds, "peak_mb": peak_mb}))
+    worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the parser
+    print(
+        json.dumps({"files": files, "seconds": seconds, "peak_mb": peak_mb, "worker_mb": worker_mb})
+    )
 
 
 def run_child(database_url: str, folder: Path) -> dict:
@@ -120,12 +123,14 @@ def measure(name: str, fresh, sizes: dict[int, Path], repeat: int) -> dict[int, 
         results[count] = {
             "rate": statistics.median(rates),
             "peak": statistics.median(r["peak_mb"] for r in runs),
+            "worker": statistics.median(r["worker_mb"] for r in runs),
             "rates": rates,
         }
         print(
             f"{name:<10} {count:>6} files  median {results[count]['rate']:7.1f} files/s"
             f"  (runs: {', '.join(f'{x:.0f}' for x in rates)})"
-            f"  peak RSS {results[count]['peak']:6.1f} MB",
+            f"  peak RSS {results[count]['peak']:6.1f} MB"
+            f" (+ parsing worker {results[count]['worker']:5.1f} MB)",
             flush=True,
         )
     return results
