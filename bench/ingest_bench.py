@@ -21,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -48,6 +49,41 @@ def subset(source: Path, count: int) -> Path:
     return folder
 
 
+class WorkerWatch(threading.Thread):
+    """Peak RSS (VmHWM) of the parsing worker, read from /proc while it runs.
+
+    getrusage(RUSAGE_CHILDREN) would count the parent's pages in the child between fork and
+    exec, so it overstates a spawned worker several times over.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak_kb = 0
+        self.start()
+
+    def run(self) -> None:
+        while True:
+            for pid in _children():
+                self.peak_kb = max(self.peak_kb, _hwm_kb(pid))
+            time.sleep(0.2)
+
+
+def _children() -> list[str]:
+    found = []
+    for task in Path("/proc/self/task").iterdir():
+        with contextlib.suppress(OSError):
+            found += (task / "children").read_text().split()
+    return found
+
+
+def _hwm_kb(pid: str) -> int:
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
+
+
 def child(database_url: str, folder: str) -> None:
     """Runs in a fresh process: migrate (untimed), then time one ingest of the folder."""
     os.environ.update(
@@ -61,13 +97,14 @@ def child(database_url: str, folder: str) -> None:
     django.setup()
     call_command("migrate", verbosity=0)
     files = sum(1 for _ in Path(folder).iterdir())
+    watcher = WorkerWatch()
     started = time.perf_counter()
     with open(os.devnull, "w") as quiet, contextlib.suppress(CommandError):
         # The corpus holds broken files on purpose, so the command ends with exit status 1.
         call_command("ingest", folder, no_index=True, stdout=quiet, stderr=quiet)
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the parser
+    worker_mb = watcher.peak_kb / 1024
     print(
         json.dumps({"files": files, "seconds": seconds, "peak_mb": peak_mb, "worker_mb": worker_mb})
     )
