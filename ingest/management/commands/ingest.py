@@ -76,7 +76,7 @@ class Command(BaseCommand):
             reset_queries()  # with DEBUG on, Django would keep every query: memory must stay flat
             tally.add(outcome)
             if jsonl:
-                self.stdout.write(json.dumps(_record(outcome, options), ensure_ascii=False))
+                self._emit(outcome, options)
             elif outcome.status == "failed":
                 self._report_failure(progress, f"失败 {outcome.path}: {outcome.error}")
         if run is not None:
@@ -89,6 +89,21 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{tally.counts['failed']} 个文件导入失败（其余文件已导入）", returncode=1
             )
+
+    def _emit(self, outcome: FileOutcome, options: IngestOptions) -> None:
+        """One JSON line; if the reader went away (| head), finish the run without output."""
+        try:
+            self.stdout.write(json.dumps(_record(outcome, options), ensure_ascii=False))
+            self.stdout.flush()
+        except BrokenPipeError:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # later writes (and exit) must not fail
+            os.close(devnull)
+            if not self._pipe_closed:
+                self._pipe_closed = True
+                self.stderr.write("输出已被关闭（管道），导入继续进行，不再输出结果")
+
+    _pipe_closed = False
 
     def _report_failure(self, progress: tqdm, message: str) -> None:
         if progress.disable:
