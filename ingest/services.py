@@ -107,8 +107,9 @@ def ingest_files(
     with _reader(worker) as submit:
         pending: deque = deque()
         while batch := tuple(itertools.islice(iterator, batch_size)):
-            known = _known([str(p.resolve()) for p in batch])
-            items = [(str(p), str(p.resolve()), _sha(known, p)) for p in batch]
+            keys = [str(p.resolve()) for p in batch]
+            known = _known(keys)
+            items = [(str(p), k, _sha(known, k)) for p, k in zip(batch, keys, strict=True)]
             pending.append((known, submit(read_batch, items, options.reading)))
             if len(pending) > 1:
                 yield from _store_batch(*pending.popleft(), options, names, dry_seen)
@@ -142,8 +143,8 @@ def _known(keys: list[str]) -> dict[str, dict]:
     return {row["path"]: row for row in rows.values("pk", "path", "sha256", "article_id")}
 
 
-def _sha(known: dict[str, dict], path: Path) -> str | None:
-    row = known.get(str(path.resolve()))
+def _sha(known: dict[str, dict], key: str) -> str | None:
+    row = known.get(key)
     return row["sha256"] if row is not None and row["article_id"] is not None else None
 
 
