@@ -16,7 +16,9 @@ FIELDS = {
     "source": re.compile(r"(?:来源|稿源|信息来源|文章来源)\s*[：:]\s*(?P<v>[^\s【】|]+)"),
     "author": re.compile(r"(?:作者|撰稿|撰稿人)\s*[：:]\s*(?P<v>[^\s【】|]+)"),
 }
-EDITOR = re.compile(r"^[【\[]?\s*(?:责任编辑|责编|编辑)\s*[：:]\s*(?P<v>[^】\]\s]+)\s*[】\]]?$")
+EDITOR = re.compile(
+    r"^[【\[（(]?\s*(?:责任编辑|责编|编辑)\s*[：:]\s*(?P<v>[^】\]）)]+?)\s*[】\]）)]?$"
+)
 PREV_NEXT = re.compile(r"^(?P<which>上一篇|下一篇)\s*[：:]\s*(?P<v>.*)$")
 SPEAKER_TURN = re.compile(r"^(?P<who>记者|主持人|[\u4e00-\u9fff]{2,4})\s*[：:](?P<v>.+)$")
 CHROME = re.compile(

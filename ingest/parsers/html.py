@@ -35,8 +35,10 @@ NOISE_TAGS = (
 INLINE_TAGS = {"span", "a", "strong", "b", "em", "i", "font", "img", "br", "u", "sub", "sup"}
 BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "div", "td")
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
-# 标题_栏目_站点, 标题 - 站点, 标题|站点; a dash inside a title (2018—2035年) is not a split.
-TITLE_SPLIT = re.compile(r"\s*_\s*|\s+[-－—|｜]+\s+|\s*[|｜]\s*")
+PUBLISHED_META = ("pubdate", "publishdate", "article:published_time", "og:release_date")
+# 标题_栏目_站点, 标题 - 站点, 标题--时政--人民网, 标题|站点; a dash inside a title
+# (2018—2035年) is not a split.
+TITLE_SPLIT = re.compile(r"\s*_\s*|\s+[-－—|｜]+\s+|\s*--+\s*|\s*[|｜]\s*")
 MIN_BODY_CHARS = 20
 SHORT_LINE = 200
 
@@ -64,7 +66,7 @@ class HtmlParser:
             title = guess_title([b.text for b in blocks])
             reasons.append("页面没有标题，标题为推测，请核对")
         published_at = (
-            find_datetime(meta.get("pubdate", "") or meta.get("publishdate", ""))
+            find_datetime(" ".join(meta.get(name, "") for name in PUBLISHED_META))
             or find_datetime(policy.get("published", ""))
             or info.get("published_at")
         )
@@ -106,7 +108,8 @@ def _meta(doc: HtmlElement) -> dict[str, str]:
     """<meta name="ArticleTitle" content="…"> and friends, names lower-cased; first wins."""
     found: dict[str, str] = {}
     for tag in doc.iter("meta"):
-        name, content = tag.get("name", "").lower(), clean(tag.get("content", ""))
+        name = (tag.get("name") or tag.get("property") or "").lower()
+        content = clean(tag.get("content", ""))
         if name and content and name not in found:
             found[name] = content
     return found

@@ -185,3 +185,16 @@ def test_html_without_any_date_is_flagged_and_left_undated():
 def test_html_with_no_body_text_is_refused(page):
     with pytest.raises(ParseError, match="没有正文"):
         HtmlParser().parse(page)
+
+
+def test_news_site_page_title_separators_meta_property_and_editor_line():
+    page = """<html><head><title>新区召开营商环境推进会--时政--人民网</title>
+    <meta property="article:published_time" content="2019-05-21T09:34:00+08:00"></head><body>
+    <div><p>新区召开营商环境推进会，要求持续优化营商环境，切实为企业排忧解难，推动高质量发展。</p>
+    <p>会议强调，要以更大力度推进改革，形成一批可复制可推广的经验做法。</p>
+    <p>（责编：赵欣悦、岳弘彬）</p></div></body></html>"""
+    parsed = HtmlParser().parse(page)
+    assert parsed.title == "新区召开营商环境推进会"
+    assert parsed.published_at == dt.datetime(2019, 5, 21, 9, 34, tzinfo=SHANGHAI)
+    assert "责编" not in parsed.body_text
+    assert len(parsed.blocks) == 2
