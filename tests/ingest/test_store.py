@@ -78,6 +78,8 @@ def test_column_and_source_options_apply_to_every_file(ingest, tmp_path):
     assert (record["column"], record["source"]) == ("通知公告", "区财政局")
     raw = RawDocument.objects.get()
     assert raw.options == {"column": "通知公告", "source": "区财政局"}
+    run = IngestRun.objects.get()
+    assert run.arguments == [raw.path, "--column", "通知公告", "--source", "区财政局"]
 
 
 def test_unsupported_files_are_skipped_and_counted(ingest, tmp_path):

@@ -66,7 +66,7 @@ class Command(BaseCommand):
         files = list(iter_files(opts["paths"], recursive=opts["recursive"]))
         jsonl = opts["format"] == "jsonl"
         _tune_database()
-        run = None if options.dry_run else IngestRun.objects.create(arguments=sys.argv[1:])
+        run = None if options.dry_run else IngestRun.objects.create(arguments=_arguments(opts))
         tally, names = RunTally(), NameCache()
         progress = tqdm(total=len(files), disable=jsonl or not sys.stderr.isatty(), unit="file")
         # A parsing process pays off only when there is a second core and enough files.
@@ -135,6 +135,18 @@ def _options(opts: dict) -> IngestOptions:
         encoding=opts["encoding"],
         dry_run=opts["dry_run"],
     )
+
+
+def _arguments(opts: dict) -> list[str]:
+    """The run as it was asked for, for the admin (also when called from code, not argv)."""
+    given = [str(p) for p in opts["paths"]]
+    for name in ("recursive", "no_index"):
+        if opts[name]:
+            given.append("--" + name.replace("_", "-"))
+    for name in ("column", "source", "encoding"):
+        if opts[name]:
+            given += [f"--{name}", opts[name]]
+    return given
 
 
 def _tune_database() -> None:
