@@ -83,6 +83,8 @@ class Article(models.Model):
         "keywords",
         "document_number",
         "issuing_body",
+        "index_number",
+        "written_on",
         "original_url",
     )
 
@@ -102,6 +104,8 @@ class Article(models.Model):
     keywords = models.JSONField("关键词", default=list, blank=True)
     document_number = models.CharField("发文字号", max_length=100, blank=True)
     issuing_body = models.CharField("发文机关", max_length=200, blank=True)
+    index_number = models.CharField("索引号", max_length=100, blank=True)
+    written_on = models.DateField("成文日期", null=True, blank=True)
     original_url = models.URLField("原文链接", max_length=1000, blank=True)
     prev_title = models.CharField("上一篇", max_length=500, blank=True)
     next_title = models.CharField("下一篇", max_length=500, blank=True)
@@ -146,6 +150,8 @@ class RawDocument(models.Model):
     content = models.BinaryField("原始字节")
     encoding = models.CharField("编码", max_length=40, blank=True)
     parser = models.CharField("解析器", max_length=40, blank=True)
+    # --column/--source/--encoding given when the file was ingested, so reparse repeats them.
+    options = models.JSONField("导入选项", default=dict, blank=True)
     status = models.CharField("状态", max_length=20, choices=Status.choices)
     error = models.TextField("错误", blank=True)
     article = models.ForeignKey(

@@ -39,6 +39,8 @@ class ParsedArticle:
     keywords: tuple[str, ...] = ()
     document_number: str = ""
     issuing_body: str = ""
+    index_number: str = ""
+    written_on: dt.date | None = None
     original_url: str = ""
     prev_title: str = ""
     next_title: str = ""

@@ -4,118 +4,151 @@ from __future__ import annotations
 
 import re
 
-from ingest.parsers.base import Block, ParsedArticle, ParseError
-from ingest.parsers.dates import DATE_TIME, find_datetime
-
-BREADCRUMB = re.compile(r"^\s*(?:当前位置|您现在的位置|你的位置)\s*[：:]?\s*(?P<trail>.*)$")
-META_LABEL = re.compile(r"(发布时间|来源|作者|浏览次数|点击数|字体)[：:]")
-FIELD = {
-    "source": re.compile(r"来源[：:]\s*(?P<v>[^\s【]+)"),
-    "author": re.compile(r"作者[：:]\s*(?P<v>[^\s【]+)"),
-}
-EDITOR = re.compile(r"^【?\s*责任编辑[：:]\s*(?P<v>[^】\s]+)\s*】?$")
-PREV_NEXT = re.compile(r"^(?P<which>上一篇|下一篇)[：:]\s*(?P<v>.+)$")
-SPEAKER_TURN = re.compile(r"^(?P<who>[\u4e00-\u9fff]{2,4}|记者)[：:](?P<v>.+)$")
-CHROME = re.compile(
-    r"^(首页|政务公开|政务服务|互动交流|走进新区|打印本页|关闭窗口|简体|【字体)"
-    r"|主办单位|ICP备|网站标识码|公网安备|^分享到"
+from ingest.parsers.base import ParsedArticle, ParseError
+from ingest.parsers.blocks import (
+    EDITOR,
+    FIELDS,
+    HEADING_MAX,
+    PREV_NEXT,
+    block_of,
+    clean,
+    column_from_crumb,
+    guess_title,
+    has_interview,
+    is_chrome,
+    labelled_fields,
 )
-HEADING_MAX = 30
+from ingest.parsers.dates import DATE_TIME, find_datetime, find_labelled_datetime
 
-
-def _clean(line: str) -> str:
-    return line.replace("\u00a0", " ").replace("\u3000", " ").strip()
+META_LABEL = re.compile(
+    r"(发布时间|发布日期|日期|时间|来源|作者|浏览次数|点击数|阅读次数|字体|[大中小]|[：:【】|])"
+)
+FIELD_LINE_MAX = 40
+# 1957年6月26日在第一届全国人民代表大会第四次会议上: the dated occasion line of a speech
+OCCASION = re.compile(r"^[（(]?\s*在.{2,40}上(?:的讲话|的报告|的发言)?\s*[）)]?$")
 
 
 class TextParser:
     name = "text"
 
     def parse(self, text: str) -> ParsedArticle:
-        lines = [_clean(line) for line in text.splitlines()]
-        if not any(lines):
+        lines = [clean(line) for line in text.splitlines()]
+        lines = [line for line in lines if line]
+        if not lines:
             raise ParseError("文件没有可读的文字")
-        fields: dict[str, str] = {}
-        column = ""
-        published_at = None
-        title = ""
-        body: list[str] = []
+        page = _Page()
         for line in lines:
-            if not line:
-                continue
-            crumb = BREADCRUMB.match(line)
-            if crumb and not column:
-                column = re.split(r"\s*[>＞»]\s*", crumb["trail"].strip())[-1].strip()
-                continue
-            if published_at is None and self._is_meta_line(line):
-                published_at = find_datetime(line)
-                for name, pattern in FIELD.items():
-                    if found := pattern.search(line):
-                        fields[name] = found["v"]
-                if not title and body:
-                    title = body.pop()
-                continue
-            if self._take_footer(line, fields):
-                continue
-            body.append(line)
-        reasons: list[str] = []
-        if not title:
-            title = self._guess_title(body)
-            reasons.append("标题为推测，请核对")
-        if published_at is None:
-            reasons.append("页面没有发布日期")
-        blocks = tuple(self._block(line) for line in body)
-        if not blocks:
-            raise ParseError("没有找到正文")
-        return ParsedArticle(
-            title=title,
-            published_at=published_at,
-            blocks=blocks,
-            column=column,
-            source=fields.get("source", ""),
-            author=fields.get("author", ""),
-            editor=fields.get("editor", ""),
-            prev_title=fields.get("prev_title", ""),
-            next_title=fields.get("next_title", ""),
-            review_reasons=tuple(reasons),
-        )
+            page.take(line)
+        return page.result()
 
-    @staticmethod
-    def _is_meta_line(line: str) -> bool:
-        match = DATE_TIME.search(line)
-        if match is None:
-            return False
-        rest = DATE_TIME.sub("", line, count=1)
-        return len(_clean(META_LABEL.sub("", rest))) < 40 or "发布时间" in line
 
-    @staticmethod
-    def _take_footer(line: str, fields: dict[str, str]) -> bool:
-        """Record and drop page furniture: editor, prev/next links, menus, footers."""
+class _Page:
+    """Walks the lines once: header (crumb, title, meta line), body, footer."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, str] = {}
+        self.column = ""
+        self.published_at = None
+        self.title = ""
+        self.header: list[str] = []  # lines seen before the title/meta line is known
+        self.body: list[str] = []
+        self.meta_seen = False
+
+    def take(self, line: str) -> None:
+        if not self.column and (column := column_from_crumb(line)):
+            self.column = column
+            self.header.clear()  # everything above the breadcrumb is the site menu
+            return
+        if not self.meta_seen and not self._in_body() and _is_meta_line(line):
+            self._take_meta(line)
+            return
+        if self._take_footer(line) or is_chrome(line):
+            return
+        if len(line) <= FIELD_LINE_MAX and (found := labelled_fields(line)) and _only_fields(line):
+            self.fields = found | self.fields
+            return
+        (self.body if self.meta_seen else self.header).append(line)
+
+    def _in_body(self) -> bool:
+        """A long paragraph has already been read, so a date now is in the text."""
+        return any(len(line) > HEADING_MAX * 2 for line in self.header + self.body)
+
+    def _take_meta(self, line: str) -> None:
+        self.meta_seen = True
+        self.published_at = find_labelled_datetime(line) or find_datetime(line)
+        self.fields = labelled_fields(line) | self.fields
+        # A subtitle (——在……上的报告) stays with the text; a title printed on two short
+        # lines (as speeches and reports are) is one title.
+        heads = [h for h in self.header if not h.startswith("——")] or self.header[-1:]
+        self.body = [h for h in self.header if h not in heads]
+        if len(heads) == 2 and all(_title_like(h) and len(h) <= HEADING_MAX for h in heads):
+            self.title = " ".join(heads)
+        elif heads:
+            self.title = heads[-1]
+        self.header.clear()
+
+    def _take_footer(self, line: str) -> bool:
+        """Record and drop the editor line and the previous/next article links."""
         if found := EDITOR.match(line):
-            fields["editor"] = found["v"]
+            self.fields["editor"] = found["v"]
             return True
         if found := PREV_NEXT.match(line):
             key = "prev_title" if found["which"] == "上一篇" else "next_title"
-            fields[key] = found["v"].strip()
+            self.fields[key] = found["v"].strip()
             return True
-        return bool(CHROME.search(line)) and len(line) < 80
+        return False
 
-    @staticmethod
-    def _guess_title(body: list[str]) -> str:
-        """A short heading-like line, else the start of the first paragraph."""
-        for line in body:
-            if len(line) <= HEADING_MAX and not line.startswith(("——", "▲", "记者")):
-                return line
-        return body[0][:HEADING_MAX] if body else "（无标题）"
+    def result(self) -> ParsedArticle:
+        body = self.body if self.meta_seen else self.header
+        reasons: list[str] = []
+        if not self.meta_seen and self.column and body and _title_like(body[0]):
+            self.title = body.pop(0)  # breadcrumb, then a title line, but no date line
+        if not self.title:
+            self.title = guess_title(body)
+            reasons.append("标题为推测（页面没有单独的标题行），请核对")
+        if self.published_at is None:
+            reasons.append("页面没有发布日期")
+        interview = has_interview(body)
+        blocks = tuple(block_of(line, interview=interview) for line in body if line != self.title)
+        if not blocks or not self.title:
+            raise ParseError("没有找到正文")
+        return ParsedArticle(
+            title=self.title,
+            published_at=self.published_at,
+            blocks=blocks,
+            column=self.column,
+            source=self.fields.get("source", ""),
+            author=self.fields.get("author", ""),
+            editor=self.fields.get("editor", ""),
+            prev_title=self.fields.get("prev_title", ""),
+            next_title=self.fields.get("next_title", ""),
+            review_reasons=tuple(reasons),
+        )
 
-    @staticmethod
-    def _block(line: str) -> Block:
-        if line.startswith("▲"):
-            return Block("caption", line[1:].strip())
-        if line.startswith("——"):
-            return Block("quote", line[2:].strip())
-        if turn := SPEAKER_TURN.match(line):
-            kind = "question" if turn["who"] == "记者" else "answer"
-            return Block(kind, turn["v"].strip(), speaker=turn["who"])
-        if len(line) <= HEADING_MAX and not re.search(r"[。！？；]$", line):
-            return Block("heading", line)
-        return Block("paragraph", line)
+
+def _is_meta_line(line: str) -> bool:
+    """A short line that is mostly a timestamp and labels (发布时间：… 来源：… 作者：…)."""
+    match = DATE_TIME.search(line)
+    if match is None:
+        return False
+    if find_labelled_datetime(line) is not None:
+        return True
+    if match.start() > 1:  # 本决定自2019年9月1日起施行 is a title that mentions a date
+        return False
+    if OCCASION.match(DATE_TIME.sub("", line, count=1)):
+        return True
+    rest = META_LABEL.sub("", DATE_TIME.sub("", line, count=1))
+    for pattern in FIELDS.values():
+        rest = pattern.sub("", rest)
+    return len(clean(rest)) < 12
+
+
+def _only_fields(line: str) -> bool:
+    rest = line
+    for pattern in FIELDS.values():
+        rest = pattern.sub("", rest)
+    return len(re.sub(r"[\s()（）【】\[\]|]", "", rest)) == 0
+
+
+def _title_like(line: str) -> bool:
+    return 4 <= len(line) <= 80 and not line.endswith(("。", "；", "！"))
