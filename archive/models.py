@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-
 NEWEST = models.F("published_at").desc(nulls_last=True)
 
 
