@@ -9,8 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-NEWEST = models.F("published_at").desc(nulls_last=True)
-
 
 class Column(models.Model):
     """A 栏目 such as 政务要闻; browsing pages hang off it."""
@@ -125,11 +123,9 @@ class Article(models.Model):
         ordering = [models.F("published_at").desc(nulls_last=True), "-id"]
         verbose_name = verbose_name_plural = "文章"
         indexes = [
-            # published() sorts DESC NULLS LAST; PostgreSQL uses an index only if it says the
-            # same (measured on 20k articles: latest list 29 ms -> 0.13 ms).
-            models.Index(NEWEST, models.F("id").desc(), name="article_published_idx"),
-            models.Index("column", NEWEST, models.F("id").desc(), name="article_column_idx"),
-            models.Index("source", NEWEST, models.F("id").desc(), name="article_source_idx"),
+            models.Index(fields=["-published_at", "-id"], name="article_published_idx"),
+            models.Index(fields=["column", "-published_at"], name="article_column_idx"),
+            models.Index(fields=["source", "-published_at"], name="article_source_idx"),
             models.Index(fields=["needs_review"], name="article_review_idx"),
         ]
 
