@@ -51,12 +51,13 @@ def load_dictionary() -> None:
             rjieba.add_word(fold(word), None, None)
 
 
-def words(text: str) -> list[tuple[str, int, int]]:
-    """jieba search-mode words of folded text with their offsets, punctuation dropped."""
+def words(text: str, *, hmm: bool = True) -> list[tuple[str, int, int]]:
+    """jieba search-mode words of folded text with their offsets, punctuation dropped.
+    hmm=False: dictionary words only (no guessed new words), for splitting a query."""
     load_dictionary()
     return [
         (word, start, end)
-        for word, start, end in rjieba.tokenize(text, mode="search")
+        for word, start, end in rjieba.tokenize(text, mode="search", hmm=hmm)
         if word.strip() and any(ch.isalnum() for ch in word)
     ]
 

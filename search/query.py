@@ -62,7 +62,7 @@ def _phrase_query(text: str, fields: tuple[str, ...]) -> q.Query | None:
 
 def segment(text: str) -> list[str]:
     """Split an unspaced query into its words (longest first for overlapping ones)."""
-    found = sorted(words(text), key=lambda w: (w[1], -(w[2] - w[1])))
+    found = sorted(words(text, hmm=False), key=lambda w: (w[1], -(w[2] - w[1])))
     picked: list[str] = []
     end = 0
     for word, start, stop in found:

@@ -32,7 +32,7 @@ def no_results_help(page: SearchPage) -> NoResultsHelp:
     pieces = _pieces(page.terms)
     if len(pieces) > 1:
         help_.split = _counted(params, pieces)
-    help_.nearest = _counted(params, _nearest(pieces or page.terms))
+    help_.nearest = _counted(params, _nearest([fold(t) for t in page.terms]))
     return help_
 
 
