@@ -45,6 +45,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         super().__init__(connection_alias, **connection_options)
         self._searcher = None
         self._searcher_lock = threading.Lock()
+        self.writer_timeout = float(connection_options.get("WRITER_TIMEOUT", WRITER_TIMEOUT))
 
     def build_schema(self, fields):
         content_field_name, schema = super().build_schema(fields)
@@ -101,7 +102,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         if not self.setup_complete:
             self.setup()
         self.index = self.index.refresh()
-        writer = self.index.writer(timeout=WRITER_TIMEOUT)
+        writer = self.index.writer(timeout=self.writer_timeout)
         docs = list(docs)
         try:
             # update_document() would open a searcher per document (half the build time);

@@ -68,8 +68,10 @@ def _next_batch(skip: set[int], *, limit: int = BATCH_SIZE) -> list[IndexQueueEn
 
 def _apply(backend, batch: list[IndexQueueEntry], report: DrainReport, skip: set[int]) -> None:
     index = ArticleIndex()
-    pks = {entry.article_id for entry in batch}
-    articles = index.index_queryset().in_bulk(pks)
+    latest = {entry.article_id: entry.action for entry in batch}  # the last word counts
+    pks = set(latest)
+    wanted = [pk for pk, action in latest.items() if action == IndexQueueEntry.Action.UPDATE]
+    articles = index.index_queryset().in_bulk(wanted)  # a deleted article is removed too
     docs, errors = [], {}
     for pk, article in articles.items():
         try:
