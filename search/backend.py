@@ -28,6 +28,7 @@ from whoosh.fields import ID
 from search.analysis import CharsText, WordsText
 
 WRITER_TIMEOUT = 60.0  # seconds to wait for Whoosh's own lock (held by a stray writer)
+WRITER_MEMORY_MB = 256  # posting buffer before Whoosh spills to disk during a big commit
 
 
 def _whoosh_field(field_class):
@@ -97,21 +98,30 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         doc.pop("boost", None)  # document boosts are not supported by Whoosh
         return {key: self._from_python(value) for key, value in doc.items()}
 
-    def write(self, docs: Iterable[dict], delete_ids: Iterable[str] = ()) -> None:
-        """Apply deletes and updates in one commit. The caller holds write_lock()."""
+    def open_writer(self):
+        """A Whoosh writer on the current index. The caller holds write_lock()."""
         if not self.setup_complete:
             self.setup()
         self.index = self.index.refresh()
-        writer = self.index.writer(timeout=self.writer_timeout)
+        return self.index.writer(timeout=self.writer_timeout, limitmb=WRITER_MEMORY_MB)
+
+    @staticmethod
+    def apply(writer, docs: Iterable[dict], delete_ids: Iterable[str] = ()) -> None:
+        """Delete these documents and (re)add those, without committing."""
         docs = list(docs)
+        # update_document() would open a searcher per document (half the build time);
+        # delete the old versions through one searcher, then add.
+        with writer.searcher() as searcher:
+            for identifier in [*delete_ids, *(doc[ID_FIELD] for doc in docs)]:
+                writer.delete_by_term(ID_FIELD, identifier, searcher=searcher)
+        for doc in docs:
+            writer.add_document(**doc)
+
+    def write(self, docs: Iterable[dict], delete_ids: Iterable[str] = ()) -> None:
+        """Apply deletes and updates in one commit. The caller holds write_lock()."""
+        writer = self.open_writer()
         try:
-            # update_document() would open a searcher per document (half the build time);
-            # delete the old versions through one searcher, then add.
-            with writer.searcher() as searcher:
-                for identifier in [*delete_ids, *(doc[ID_FIELD] for doc in docs)]:
-                    writer.delete_by_term(ID_FIELD, identifier, searcher=searcher)
-            for doc in docs:
-                writer.add_document(**doc)
+            self.apply(writer, docs, delete_ids)
         except BaseException:
             writer.cancel()
             raise

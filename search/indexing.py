@@ -20,6 +20,7 @@ from search.models import IndexQueueEntry
 from search.search_indexes import ArticleIndex
 
 BATCH_SIZE = 1000
+COMMIT_EVERY = 50_000  # entries per Whoosh commit during a big drain
 MAX_ATTEMPTS = 5
 log = logging.getLogger(__name__)
 
@@ -46,30 +47,63 @@ def queue_enqueue(*, article_ids: Iterable[int], action: str) -> int:
 def queue_drain(*, wait: bool = False) -> DrainReport:
     """Apply every pending entry. Without `wait`, return at once when the lock is busy."""
     report = DrainReport()
-    skip: set[int] = set()  # entries that failed during this call: retried by a later drain
+    failed: set[int] = set()  # entries that failed during this call: a later drain retries
     backend = _backend()
     while True:
         with backend.write_lock(blocking=wait) as acquired:
             if not acquired:
                 report.busy = True
                 return report
-            while batch := _next_batch(skip):
-                _apply(backend, batch, report, skip)
+            while _pending(failed, limit=1):
+                _drain_session(backend, report, failed)
         # An entry enqueued while we held the lock may have seen the lock busy and left it
         # to us: look again after releasing, so nothing waits for the next writer.
-        if not _next_batch(skip, limit=1):
+        if not _pending(failed, limit=1):
             return report
 
 
-def _next_batch(skip: set[int], *, limit: int = BATCH_SIZE) -> list[IndexQueueEntry]:
-    pending = IndexQueueEntry.objects.pending(max_attempts=MAX_ATTEMPTS).exclude(id__in=skip)
-    return list(pending[:limit])
+def _pending(failed: set[int], *, after: int = 0, limit: int = BATCH_SIZE):
+    pending = IndexQueueEntry.objects.pending(max_attempts=MAX_ATTEMPTS).filter(id__gt=after)
+    return list(pending.exclude(id__in=failed)[:limit])
 
 
-def _apply(backend, batch: list[IndexQueueEntry], report: DrainReport, skip: set[int]) -> None:
+def _drain_session(backend, report: DrainReport, failed: set[int]) -> None:
+    """Up to COMMIT_EVERY entries in one Whoosh commit: one new segment, instead of a
+    commit (and a merge of ever larger segments) per batch."""
+    taken: list[IndexQueueEntry] = []
+    errors: dict[int, Exception] = {}
+    seen: set[int] = set()
+    counts = [0, 0]
+    writer = None
+    try:
+        writer = backend.open_writer()
+        while len(taken) < COMMIT_EVERY:
+            batch = _pending(failed, after=taken[-1].id if taken else 0)
+            if not batch or (taken and seen & {e.article_id for e in batch}):
+                break  # an article twice in one commit would be added twice: commit first
+            docs, gone, batch_errors = _prepare(backend, batch)
+            backend.apply(writer, docs, gone)
+            taken += batch
+            errors.update(batch_errors)
+            seen.update(e.article_id for e in batch)
+            counts[0] += len(docs)
+            counts[1] += len(gone)
+        writer.commit()
+    except Exception as exc:
+        if writer is not None:
+            writer.cancel()
+        taken = taken or _pending(failed)
+        errors = {entry.article_id: exc for entry in taken}
+        counts = [0, 0]
+    report.updated += counts[0]
+    report.deleted += counts[1]
+    _settle(taken, errors, report, failed)
+
+
+def _prepare(backend, batch: list[IndexQueueEntry]):
+    """The documents to (re)add, the ids to delete, and per-article preparation errors."""
     index = ArticleIndex()
     latest = {entry.article_id: entry.action for entry in batch}  # the last word counts
-    pks = set(latest)
     wanted = [pk for pk, action in latest.items() if action == IndexQueueEntry.Action.UPDATE]
     articles = index.index_queryset().in_bulk(wanted)  # a deleted article is removed too
     docs, errors = [], {}
@@ -81,20 +115,19 @@ def _apply(backend, batch: list[IndexQueueEntry], report: DrainReport, skip: set
             continue
         if doc:
             docs.append(doc)
-    gone = [get_identifier_for(pk) for pk in pks - articles.keys()]
-    try:
-        backend.write(docs, gone)
-    except Exception as exc:
-        errors = dict.fromkeys(pks, exc)
-    else:
-        report.updated += len(docs)
-        report.deleted += len(gone)
-    done = [entry.id for entry in batch if entry.article_id not in errors]
-    IndexQueueEntry.objects.filter(id__in=done).delete()
-    for entry in batch:
+    gone = [get_identifier_for(pk) for pk in latest.keys() - articles.keys()]
+    return docs, gone, errors
+
+
+def _settle(taken, errors, report: DrainReport, failed: set[int]) -> None:
+    """Written entries leave the queue; failed ones stay, with the error, for a retry."""
+    done = [entry.id for entry in taken if entry.article_id not in errors]
+    for start in range(0, len(done), 1000):
+        IndexQueueEntry.objects.filter(id__in=done[start : start + 1000]).delete()
+    for entry in taken:
         if entry.article_id in errors:
             _record_failure(entry, errors[entry.article_id])
-            skip.add(entry.id)
+            failed.add(entry.id)
             report.failed += 1
 
 
