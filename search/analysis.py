@@ -17,6 +17,7 @@ import opencc
 import rjieba
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import TEXT
+from whoosh.formats import Positions
 from whoosh.system import pack_uint
 
 DICTIONARY = Path(__file__).resolve().parent / "dictionary.txt"
@@ -145,11 +146,22 @@ class WordsText(TEXT):
             yield word.encode("utf-8"), freq, freq * fb, pack_uint(freq)
 
 
+class SafePositions(Positions):
+    """whoosh-ng 5.4.0's Positions.decode_positions() takes any value ending in b"." for a
+    legacy pickle and fails (UnpicklingError) — e.g. when the last position gap is 46.
+    The decoder reads exactly the count it was told, so a padding byte makes it safe."""
+
+    def encode(self, poslist):
+        value = super().encode(poslist)
+        return value + b"\x00" if value.endswith(b".") else value
+
+
 class CharsText(TEXT):
     """TEXT with positions for every character unit; index() as for WordsText."""
 
     def __init__(self, **kwargs):
         super().__init__(analyzer=CharAnalyzer(), phrase=True, **kwargs)
+        self.format = SafePositions(field_boost=self.format.field_boost)
 
     def index(self, value, **kwargs):
         fb, encode = self.format.field_boost, self.format.encode

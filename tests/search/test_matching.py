@@ -133,3 +133,13 @@ def test_pagination_total_and_out_of_range_page(db):
     assert not {h.article for h in first.hits} & {h.article for h in second.hits}
     beyond = search_articles("人民", page=99)
     assert (beyond.page, len(beyond.hits)) == (2, 5)
+
+
+def test_phrase_matches_when_a_position_gap_is_46(db):
+    # whoosh-ng stores positions as varints and misreads a value ending in b"." (46).
+    from search.services import index_update
+    from tests.search.conftest import make_article
+
+    article = make_article("间隔", "环" + "一" * 45 + "环境")  # 环 at positions 0 and 46
+    index_update([article])
+    assert found('"一环境"') == [article]
