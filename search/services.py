@@ -61,10 +61,26 @@ def _backend():
     return connections["default"].get_backend()
 
 
-def search_articles(raw_query: str = "", *, page: int = 1, **filters) -> SearchPage:
-    """Search the index; filters are SearchParams fields (column, source, date_from, …).
-    A malformed query gives an empty page, never an error."""
-    params = filters.pop("params", None) or SearchParams(q=raw_query, page=page, **filters)
+def search_articles(
+    raw_query: str = "",
+    *,
+    page: int = 1,
+    column: str = "",
+    source: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    sort: str = "relevance",
+) -> SearchPage:
+    """Search the index. A malformed query gives an empty page, never an error."""
+    params = SearchParams(
+        q=raw_query,
+        page=page,
+        column=column,
+        source=source,
+        date_from=date_from,
+        date_to=date_to,
+        sort=sort,
+    )
     return search_run(params)
 
 
