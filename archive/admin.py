@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from archive.models import Article, Column, IngestRun, RawDocument, Source
+from search.services import index_article_changed
 
 
 @admin.register(Column)
@@ -27,6 +28,22 @@ class ArticleAdmin(SimpleHistoryAdmin):
     list_select_related = ["column", "source"]
     readonly_fields = ["content_hash", "created_at", "updated_at", "body_text"]
     exclude = ["body_blocks"]
+
+    # Index updates are explicit: one queued document per saved or deleted article.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        index_article_changed(article_id=obj.pk)
+
+    def delete_model(self, request, obj):
+        pk = obj.pk
+        super().delete_model(request, obj)
+        index_article_changed(article_id=pk, deleted=True)
+
+    def delete_queryset(self, request, queryset):
+        pks = list(queryset.values_list("pk", flat=True))
+        super().delete_queryset(request, queryset)
+        for pk in pks:
+            index_article_changed(article_id=pk, deleted=True)
 
 
 @admin.register(RawDocument)

@@ -4,10 +4,12 @@ from django.urls import include, path
 
 from archive.sitemaps import SITEMAPS
 from archive.views import robots_txt
+from search.urls import api_urlpatterns as search_api_urlpatterns
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("search/", include("search.urls")),
+    path("api/search/", include((search_api_urlpatterns, "search_api"))),
     path("robots.txt", robots_txt, name="robots"),
     path("sitemap.xml", sitemaps.index, {"sitemaps": SITEMAPS}, name="sitemap"),
     path(

@@ -8,12 +8,17 @@ folded text is the same offset in the original; snippets rely on that.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 import opencc
 import rjieba
 from whoosh.analysis import Token, Tokenizer
+from whoosh.fields import TEXT
+from whoosh.formats import Positions
+from whoosh.system import pack_uint
 
 DICTIONARY = Path(__file__).resolve().parent / "dictionary.txt"
 _T2S = opencc.OpenCC("t2s")
@@ -47,33 +52,37 @@ def load_dictionary() -> None:
             rjieba.add_word(fold(word), None, None)
 
 
-def words(text: str) -> list[tuple[str, int, int]]:
-    """jieba search-mode words of folded text with their offsets, punctuation dropped."""
+def words(text: str, *, hmm: bool = True) -> list[tuple[str, int, int]]:
+    """jieba search-mode words of folded text with their offsets, punctuation dropped.
+    hmm=False: dictionary words only (no guessed new words), for splitting a query."""
     load_dictionary()
     return [
         (word, start, end)
-        for word, start, end in rjieba.tokenize(text, mode="search")
+        for word, start, end in rjieba.tokenize(text, mode="search", hmm=hmm)
         if word.strip() and any(ch.isalnum() for ch in word)
     ]
 
 
+# After fold(): a run of ASCII letters/digits is one unit, any other letter or digit (a Han
+# character above all) is a unit on its own; everything else separates units.
+_CHAR_UNIT = re.compile(r"[0-9a-z]+|[^\W_]")
+
+
 def chars(text: str) -> list[tuple[str, int, int]]:
     """Every Han character on its own; runs of Latin letters or digits as one token."""
-    tokens: list[tuple[str, int, int]] = []
-    run_start = None
-    for i, ch in enumerate(text):
-        if ch.isalnum() and not _is_han(ch) and ch.isascii():
-            if run_start is None:
-                run_start = i
-            continue
-        if run_start is not None:
-            tokens.append((text[run_start:i], run_start, i))
-            run_start = None
-        if _is_han(ch) or ch.isalnum():
-            tokens.append((ch, i, i + 1))
-    if run_start is not None:
-        tokens.append((text[run_start:], run_start, len(text)))
-    return tokens
+    return [(m.group(), m.start(), m.end()) for m in _CHAR_UNIT.finditer(text)]
+
+
+def char_positions(text: str) -> dict[str, list[int]]:
+    """Each unit of folded text with its positions. A gap (punctuation, a line break) takes
+    a position too, so a quoted phrase never matches across a comma or a paragraph."""
+    positions: dict[str, list[int]] = {}
+    pos, last_end = -1, 0
+    for m in _CHAR_UNIT.finditer(text):
+        pos += 1 if m.start() == last_end else 2
+        last_end = m.end()
+        positions.setdefault(m.group(), []).append(pos)
+    return positions
 
 
 class _FoldingTokenizer(Tokenizer):
@@ -98,7 +107,10 @@ class _FoldingTokenizer(Tokenizer):
         **kwargs,
     ):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for pos, (text, start, end) in enumerate(self.split(fold(value)), start_pos):
+        pos, last_end = start_pos - 1, None
+        for text, start, end in self.split(fold(value)):
+            pos += 1 if last_end in (None, start) else 2  # as char_positions() does
+            last_end = end
             token.text = text
             token.boost = 1.0
             token.stopped = False
@@ -118,3 +130,40 @@ def WordAnalyzer() -> _FoldingTokenizer:
 
 def CharAnalyzer() -> _FoldingTokenizer:
     return _FoldingTokenizer(chars)
+
+
+class WordsText(TEXT):
+    """TEXT with the words analyser and a direct index(): Whoosh's generic path spends
+    ~6 µs per token on Token objects, which dominated index builds (see bench/search_build)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(analyzer=WordAnalyzer(), phrase=False, **kwargs)
+
+    def index(self, value, **kwargs):
+        fb = self.format.field_boost
+        counts = Counter(word for word, _, _ in words(fold(value)))
+        for word, freq in counts.items():
+            yield word.encode("utf-8"), freq, freq * fb, pack_uint(freq)
+
+
+class SafePositions(Positions):
+    """whoosh-ng 5.4.0's Positions.decode_positions() takes any value ending in b"." for a
+    legacy pickle and fails (UnpicklingError) — e.g. when the last position gap is 46.
+    The decoder reads exactly the count it was told, so a padding byte makes it safe."""
+
+    def encode(self, poslist):
+        value = super().encode(poslist)
+        return value + b"\x00" if value.endswith(b".") else value
+
+
+class CharsText(TEXT):
+    """TEXT with positions for every character unit; index() as for WordsText."""
+
+    def __init__(self, **kwargs):
+        super().__init__(analyzer=CharAnalyzer(), phrase=True, **kwargs)
+        self.format = SafePositions(field_boost=self.format.field_boost)
+
+    def index(self, value, **kwargs):
+        fb, encode = self.format.field_boost, self.format.encode
+        for unit, poslist in char_positions(fold(value)).items():
+            yield unit.encode("utf-8"), len(poslist), len(poslist) * fb, encode(poslist)

@@ -1,5 +1,8 @@
 """What of an Article goes into the search index."""
 
+import datetime as dt
+
+from django.utils import timezone
 from haystack import indexes
 
 from archive.models import Article
@@ -10,17 +13,17 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     text = WordsField(document=True)
     title = WordsField(model_attr="title", boost=3.0)
     chars = CharsField()
-    title_chars = CharsField(model_attr="title")
+    title_chars = CharsField(model_attr="title", boost=3.0)
     column = KeywordField(null=True)
     source = KeywordField(null=True)
     published_at = indexes.DateTimeField(model_attr="published_at", null=True)
-    year = indexes.IntegerField(null=True)
+    year = KeywordField(null=True)  # a facet: one untokenised value per article
 
     def get_model(self):
         return Article
 
     def index_queryset(self, using=None):
-        return Article.objects.select_related("column", "source")
+        return Article.objects.select_related("column", "source").defer("body_blocks")
 
     def prepare_text(self, article: Article) -> str:
         return article.body_text
@@ -34,5 +37,13 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     def prepare_source(self, article: Article) -> str | None:
         return article.source.name if article.source_id else None
 
-    def prepare_year(self, article: Article) -> int | None:
-        return article.published_at.year if article.published_at else None
+    def prepare_published_at(self, article: Article):
+        """Naive UTC: Whoosh's DATETIME has no time zones (search.services filters the same way)."""
+        if article.published_at is None:
+            return None
+        return article.published_at.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def prepare_year(self, article: Article) -> str | None:
+        if article.published_at is None:
+            return None
+        return str(timezone.localtime(article.published_at).year)

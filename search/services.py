@@ -1,20 +1,29 @@
-"""The one entry point for searching, and the explicit index updates."""
+"""The one entry point for searching, "more like this", and the explicit index updates."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from haystack import connections
 from haystack.utils import get_identifier
+from whoosh import query as wq
+from whoosh import sorting
 
-from archive.models import Article
-from search.query import parse_query
-from search.search_indexes import ArticleIndex
+from archive.models import Article, Column, Source
+from search.indexing import queue_drain, queue_enqueue
+from search.models import IndexQueueEntry
+from search.params import SearchParams
+from search.query import ParsedQuery, parse_query
 from search.snippets import snippet
 
 PAGE_SIZE = 20
+FACETS = ("column", "source", "year")
 
 
 @dataclass
@@ -25,12 +34,19 @@ class SearchHit:
 
 @dataclass
 class SearchPage:
-    query: str
+    params: SearchParams
     count: int = 0
     page: int = 1
     pages: int = 0
     hits: list[SearchHit] = field(default_factory=list)
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    terms: list[str] = field(default_factory=list)  # the words searched for, as understood
+    unusable: bool = False  # the query had nothing searchable in it (only signs, emoji…)
     took_ms: float = 0.0
+
+    @property
+    def query(self) -> str:
+        return self.params.q
 
     @property
     def has_previous(self) -> bool:
@@ -45,20 +61,44 @@ def _backend():
     return connections["default"].get_backend()
 
 
-def search_articles(raw_query: str, *, page: int = 1) -> SearchPage:
-    """Search the index; a malformed query gives an empty page, never an error."""
+def search_articles(
+    raw_query: str = "",
+    *,
+    page: int = 1,
+    column: str = "",
+    source: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    sort: str = "relevance",
+) -> SearchPage:
+    """Search the index. A malformed query gives an empty page, never an error."""
+    params = SearchParams(
+        q=raw_query,
+        page=page,
+        column=column,
+        source=source,
+        date_from=date_from,
+        date_to=date_to,
+        sort=sort,
+    )
+    return search_run(params)
+
+
+def search_run(params: SearchParams) -> SearchPage:
     started = time.perf_counter()
-    parsed = parse_query(raw_query)
-    result = SearchPage(query=raw_query, page=max(page, 1))
+    parsed = parse_query(params.q)
+    result = SearchPage(params=params, page=params.page, terms=parsed.words)
     if parsed.empty:
+        result.unusable = bool(params.q.strip())
         return result
-    searcher = _backend().searcher()
-    hits = searcher.search_page(parsed.query, result.page, pagelen=PAGE_SIZE)
-    result.count = hits.total
-    result.pages = (hits.total + PAGE_SIZE - 1) // PAGE_SIZE
-    ids = [int(hit["django_id"]) for hit in hits]
-    articles = Article.objects.for_listing().defer(None).select_related("column", "source")
-    by_id = articles.in_bulk(ids)
+    results = _search(parsed, params)
+    result.count = len(results)
+    result.pages = max(1, -(-result.count // PAGE_SIZE)) if result.count else 0
+    result.page = min(params.page, result.pages) or 1  # an out-of-range page shows the last
+    result.facets = {name: _facet(results, name) for name in FACETS}
+    start = (result.page - 1) * PAGE_SIZE
+    ids = [int(hit["django_id"]) for hit in results[start : start + PAGE_SIZE]]
+    by_id = Article.objects.select_related("column", "source").defer("body_blocks").in_bulk(ids)
     result.hits = [
         SearchHit(by_id[i], snippet(by_id[i].body_text, parsed.terms)) for i in ids if i in by_id
     ]
@@ -66,19 +106,84 @@ def search_articles(raw_query: str, *, page: int = 1) -> SearchPage:
     return result
 
 
+def search_count(params: SearchParams) -> int:
+    """How many articles match (for the no-results help); 0 for an unusable query."""
+    parsed = parse_query(params.q)
+    if parsed.empty:
+        return 0
+    return len(_search(parsed, params, facets=False, limit=1))
+
+
+def _search(parsed: ParsedQuery, params: SearchParams, *, facets: bool = True, limit=None):
+    searcher = _backend().searcher()
+    options: dict = {"filter": _filter(params), "terms": False}
+    if params.sort != "relevance":
+        options.update(sortedby="published_at", reverse=params.sort == "newest")
+    if facets:
+        options["groupedby"] = {name: sorting.FieldFacet(name) for name in FACETS}
+        options["maptype"] = sorting.Count
+    return searcher.search(parsed.query, limit=limit or params.page * PAGE_SIZE, **options)
+
+
+def _facet(results, name: str) -> list[tuple[str, int]]:
+    counts = results.groups(name)
+    pairs = [(str(k), n) for k, n in counts.items() if k not in (None, "", b"")]
+    if name == "year":
+        return sorted(pairs, reverse=True)
+    return sorted(pairs, key=lambda pair: (-pair[1], pair[0]))
+
+
+def _named(model: type[Column] | type[Source], value: str) -> str:
+    """A filter may give the name (as the facets do) or the slug (as browsing URLs do)."""
+    found = model.objects.filter(Q(name=value) | Q(slug=value)).values_list("name", flat=True)
+    return found.first() or value
+
+
+def _day_start_utc(day: dt.date) -> dt.datetime:
+    local = dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
+    return local.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def _filter(params: SearchParams) -> wq.Query | None:
+    parts: list[wq.Query] = []
+    if params.column:
+        parts.append(wq.Term("column", _named(Column, params.column)))
+    if params.source:
+        parts.append(wq.Term("source", _named(Source, params.source)))
+    if params.date_from or params.date_to:
+        start = _day_start_utc(params.date_from) if params.date_from else None
+        end = _day_start_utc(params.date_to + dt.timedelta(days=1)) if params.date_to else None
+        parts.append(wq.DateRange("published_at", start, end, endexcl=True))
+    return wq.And(parts) if parts else None
+
+
 def index_update(articles: Iterable[Article]) -> None:
-    """Add or refresh these articles in the index, in one write."""
-    articles = list(articles)
-    if articles:
-        _backend().update(ArticleIndex(), articles)
+    """Add or refresh these articles in the index (call after their changes are committed)."""
+    if queue_enqueue(article_ids=[a.pk for a in articles], action="update"):
+        queue_drain()
 
 
 def index_remove(articles: Iterable[Article]) -> None:
-    backend = _backend()
-    for article in articles:
-        backend.remove(get_identifier(article))
+    """Take these articles out of the index (their rows may already be deleted)."""
+    if queue_enqueue(article_ids=[a.pk for a in articles], action="delete"):
+        queue_drain()
+
+
+def index_article_changed(*, article_id: int, deleted: bool = False) -> None:
+    """Queue one article's document in the caller's transaction; write it once committed."""
+    action = IndexQueueEntry.Action.DELETE if deleted else IndexQueueEntry.Action.UPDATE
+    queue_enqueue(article_ids=[article_id], action=action)
+    transaction.on_commit(queue_drain, robust=True)
 
 
 def related_articles(article: Article, *, limit: int = 5) -> list[Article]:
-    """Articles most like this one ("more like this"); empty until the index can say."""
-    return []
+    """Articles most like this one: Whoosh's "more like this" over its key words."""
+    searcher = _backend().searcher()
+    docnum = searcher.document_number(id=get_identifier(article))
+    if docnum is None:
+        return []
+    text = f"{article.title}\n{article.body_text}"
+    hits = searcher.more_like(docnum, "text", text=text, top=limit, numterms=12)
+    ids = [int(hit["django_id"]) for hit in hits]
+    by_id = Article.objects.for_listing().in_bulk(ids)
+    return [by_id[i] for i in ids if i in by_id]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -10,20 +12,20 @@ from search.analysis import fold
 CONTEXT = 60
 
 
+def _pattern(term: str) -> str:
+    # A Latin or digit run matches whole, as in the index: "ai" is not marked inside "said".
+    head = r"(?<![0-9a-z])" if term[0].isascii() and term[0].isalnum() else ""
+    tail = r"(?![0-9a-z])" if term[-1].isascii() and term[-1].isalnum() else ""
+    return f"{head}{re.escape(term)}{tail}"
+
+
 def match_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
     """Non-overlapping (start, end) spans of the terms in text, longest term first."""
-    folded = fold(text)
-    taken = [False] * len(text)
-    spans: list[tuple[int, int]] = []
-    for term in sorted({t for t in terms if t}, key=len, reverse=True):
-        start = folded.find(term)
-        while start != -1:
-            end = start + len(term)
-            if not any(taken[start:end]):
-                spans.append((start, end))
-                taken[start:end] = [True] * (end - start)
-            start = folded.find(term, end)
-    return sorted(spans)
+    unique = sorted({fold(t).strip() for t in terms} - {""}, key=len, reverse=True)
+    if not unique:
+        return []
+    pattern = re.compile("|".join(_pattern(t) for t in unique))
+    return [m.span() for m in pattern.finditer(fold(text))]
 
 
 def highlight(text: str, terms: list[str]) -> SafeString:
