@@ -65,7 +65,7 @@ class MatchCounter:
     def docs(self, query: wq.Query) -> frozenset[int]:
         """The documents a query matches (deleted ones excluded, as Whoosh's matchers do)."""
         if isinstance(query, wq.AndMaybe):  # the optional part only adds to the score
-            return self.docs(query.a)
+            return self._exact_docs(query.a, query.b)
         if isinstance(query, wq.AndNot):
             return self.docs(query.a) - self.docs(query.b)
         if isinstance(query, wq.And) and query.subqueries:
@@ -74,6 +74,43 @@ class MatchCounter:
         if isinstance(query, wq.Or) and query.subqueries:
             return frozenset().union(*(self.docs(sub) for sub in query.subqueries))
         return self._leaves.lookup(query, lambda: frozenset(self.searcher.docs_for_query(query)))
+
+    def _exact_docs(self, exact: wq.Query, word: wq.Query) -> frozenset[int]:
+        """Documents matching the exact run of characters. search.query builds an AndMaybe
+        only where the jieba word is that whole run, so a document holding the word holds
+        the run: positions need checking only in the other documents that hold every pair."""
+        phrases = exact.subqueries if isinstance(exact, wq.Or) else [exact]
+        if not all(isinstance(p, wq.Phrase) for p in phrases):
+            return self.docs(exact)
+
+        def compute():
+            known = self.docs(word)
+            return known | self._verified(phrases, known)
+
+        return self._leaves.lookup(("exact", exact), compute)
+
+    def _verified(self, phrases: list[wq.Phrase], known: frozenset[int]) -> frozenset[int]:
+        reader = self.searcher.reader()
+        found: set[int] = set()
+        for phrase in phrases:
+            pairs = phrase.words
+            needed = sorted(set(range(0, len(pairs), 2)) | {len(pairs) - 1})
+            sets = [self.docs(wq.Term(phrase.fieldname, pair)) for pair in pairs]
+            candidates = sorted(frozenset.intersection(*sets) - known - found)
+            if not candidates:
+                continue
+            matchers = [reader.postings(phrase.fieldname, pairs[i]) for i in needed]
+            for doc in candidates:
+                starts = None
+                for offset, matcher in zip(needed, matchers, strict=True):
+                    matcher.skip_to(doc)
+                    here = {pos - offset for pos in matcher.value_as("positions")}
+                    starts = here if starts is None else starts & here
+                    if not starts:
+                        break
+                if starts:
+                    found.add(doc)
+        return frozenset(found)
 
     def _facet(self, name: str, docs) -> list[tuple[str, int]]:
         values = self._values(name)
