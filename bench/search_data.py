@@ -47,10 +47,10 @@ def _create_database() -> None:
 
 
 def _parse(path: str):
-    from ingest.services import IngestOptions, parse_bytes
+    from ingest.reading import ReadOptions, parse_bytes
 
     file = Path(path)
-    parsed, _ = parse_bytes(file.read_bytes(), suffix=file.suffix, options=IngestOptions())
+    parsed, _, _ = parse_bytes(file.read_bytes(), suffix=file.suffix, options=ReadOptions())
     return parsed
 
 

@@ -8,6 +8,7 @@ folded text is the same offset in the original; snippets rely on that.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -73,16 +74,38 @@ def chars(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(), m.start(), m.end()) for m in _CHAR_UNIT.finditer(text)]
 
 
-def char_positions(text: str) -> dict[str, list[int]]:
-    """Each unit of folded text with its positions. A gap (punctuation, a line break) takes
-    a position too, so a quoted phrase never matches across a comma or a paragraph."""
+def bigram_positions(text: str) -> dict[str, list[int]]:
+    """Each pair of adjacent units of folded text (overlapping: 全面深化 → 全面 面深 深化) with
+    its positions. Pairs never span a gap (punctuation, a line break), and a gap takes a
+    position too, so a quoted phrase never matches across a comma or a paragraph."""
     positions: dict[str, list[int]] = {}
-    pos, last_end = -1, 0
+    pos, last_end, previous = -1, 0, ""
     for m in _CHAR_UNIT.finditer(text):
-        pos += 1 if m.start() == last_end else 2
-        last_end = m.end()
-        positions.setdefault(m.group(), []).append(pos)
+        unit = m.group()
+        if m.start() == last_end:
+            pos += 1
+            if previous:
+                positions.setdefault(previous + unit, []).append(pos - 1)
+        else:
+            pos += 2
+        previous, last_end = unit, m.end()
     return positions
+
+
+def bigrams(units: list[str]) -> list[str]:
+    """The overlapping pairs of a run of units, as bigram_positions() indexes them."""
+    return [a + b for a, b in itertools.pairwise(units)]
+
+
+def _bigram_tokens(text: str) -> list[tuple[str, int, int]]:
+    """Bigram tokens with offsets, for Whoosh's generic analyser path (the query parser,
+    highlighting); positions here are not those of bigram_positions()."""
+    found = list(_CHAR_UNIT.finditer(text))
+    return [
+        (a.group() + b.group(), a.start(), b.end())
+        for a, b in itertools.pairwise(found)
+        if a.end() == b.start()
+    ]
 
 
 class _FoldingTokenizer(Tokenizer):
@@ -109,7 +132,7 @@ class _FoldingTokenizer(Tokenizer):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         pos, last_end = start_pos - 1, None
         for text, start, end in self.split(fold(value)):
-            pos += 1 if last_end in (None, start) else 2  # as char_positions() does
+            pos += 1 if last_end in (None, start) else 2  # a gap takes a position
             last_end = end
             token.text = text
             token.boost = 1.0
@@ -157,13 +180,28 @@ class SafePositions(Positions):
 
 
 class CharsText(TEXT):
-    """TEXT with positions for every character unit; index() as for WordsText."""
+    """Every character unit once per document, without positions: one-character queries
+    need only "which documents contain 税"; longer runs go to BigramsText."""
 
     def __init__(self, **kwargs):
-        super().__init__(analyzer=CharAnalyzer(), phrase=True, **kwargs)
+        super().__init__(analyzer=CharAnalyzer(), phrase=False, **kwargs)
+
+    def index(self, value, **kwargs):
+        fb = self.format.field_boost
+        for unit, freq in Counter(unit for unit, _, _ in chars(fold(value))).items():
+            yield unit.encode("utf-8"), freq, freq * fb, pack_uint(freq)
+
+
+class BigramsText(TEXT):
+    """Overlapping pairs of character units with positions: a two-character word is one
+    term, a longer run a phrase of pairs. Pairs are far rarer than single characters, so
+    a phrase reads far fewer position lists (see bench/search_queries)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(analyzer=_FoldingTokenizer(_bigram_tokens), phrase=True, **kwargs)
         self.format = SafePositions(field_boost=self.format.field_boost)
 
     def index(self, value, **kwargs):
         fb, encode = self.format.field_boost, self.format.encode
-        for unit, poslist in char_positions(fold(value)).items():
-            yield unit.encode("utf-8"), len(poslist), len(poslist) * fb, encode(poslist)
+        for pair, poslist in bigram_positions(fold(value)).items():
+            yield pair.encode("utf-8"), len(poslist), len(poslist) * fb, encode(poslist)

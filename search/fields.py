@@ -10,9 +10,15 @@ class WordsField(indexes.CharField):
 
 
 class CharsField(indexes.CharField):
-    """Text as single characters with positions (one-character queries, exact phrases)."""
+    """Text as single characters, without positions (one-character queries)."""
 
     field_type = "cjk_chars"
+
+
+class BigramsField(indexes.CharField):
+    """Text as overlapping character pairs with positions (longer words, exact phrases)."""
+
+    field_type = "cjk_bigrams"
 
 
 class KeywordField(indexes.CharField):

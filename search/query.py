@@ -1,8 +1,9 @@
 """Turn what a reader typed into a Whoosh query. Never raises on any input.
 
 Syntax: words (unspaced Chinese is segmented), "exact phrase", -exclude, A OR B, title:word.
-Every word is matched two ways: as a jieba word (ranking) or as the exact run of characters
-in the per-character field (so 农业 finds 中国农业发展银行 whatever jieba did with it).
+Every word matches as the exact run of characters (so 农业 finds 中国农业发展银行 whatever jieba
+did with it): one character in the `chars` field, two as one term of the `bigrams` field, more
+as a phrase of overlapping pairs there. Its jieba word adds to the score where jieba agrees.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 
 from whoosh import query as q
 
-from search.analysis import chars, fold, words
+from search.analysis import bigrams, chars, fold, words
 
 TOKEN = re.compile(r'(?P<neg>-)?(?:(?P<field>title):)?(?:"(?P<phrase>[^"]*)"|(?P<word>[^\s"]+))')
 MAX_QUERY_CHARS = 200
@@ -34,30 +35,45 @@ class ParsedQuery:
         return self.query is None
 
 
-def _run_of_chars(text: str, fieldname: str) -> q.Query | None:
-    """Exactly this run of characters, whatever jieba does with it."""
-    units = [token for token, _, _ in chars(text)]
-    if not units:
-        return None
+def _units(text: str) -> list[str]:
+    return [token for token, _, _ in chars(text)]
+
+
+def _run_of_chars(units: list[str], prefix: str) -> q.Query:
+    """Exactly this run of character units, whatever jieba does with it (prefix: "" for
+    the body fields, "title_" for the title's)."""
     if len(units) == 1:
-        return q.Term(fieldname, units[0])
-    return q.Phrase(fieldname, units)
+        return q.Term(f"{prefix}chars", units[0])
+    pairs = bigrams(units)
+    if len(pairs) == 1:
+        return q.Term(f"{prefix}bigrams", pairs[0])
+    return q.Phrase(f"{prefix}bigrams", pairs)
+
+
+def _prefixes(fields: tuple[str, ...]) -> list[str]:
+    return ["title_" if name == "title" else "" for name in fields]
 
 
 def _word_query(text: str, fields: tuple[str, ...]) -> q.Query | None:
-    """One word: its jieba token where jieba agrees, else the exact run of characters."""
-    options: list[q.Query] = []
-    for name in fields:
-        exact = _run_of_chars(text, f"{name}_chars" if name == "title" else "chars")
-        if exact is not None:
-            options += [q.Term(name, text), exact]
-    return q.Or(options) if options else None
+    """One word: the exact run of characters matches; its jieba token adds to the score."""
+    units = _units(text)
+    if not units:
+        return None
+    exact = q.Or([_run_of_chars(units, prefix) for prefix in _prefixes(fields)])
+    ranking = q.Or([q.Term(name, text) for name in fields])
+    if "".join(units) != text:  # e.g. 3.5: jieba's token may match where the run cannot
+        return q.Or([exact, ranking])
+    # The jieba token occurs only where the run does, so it need not be matched on its own;
+    # AndMaybe scores the same as Or (the sum of what matched) without searching for it.
+    return q.AndMaybe(exact, ranking)
 
 
 def _phrase_query(text: str, fields: tuple[str, ...]) -> q.Query | None:
-    names = ["title_chars"] + ([] if fields == ("title",) else ["chars"])
-    options = [o for o in (_run_of_chars(text, name) for name in names) if o is not None]
-    return q.Or(options) if options else None
+    units = _units(text)
+    if not units:
+        return None
+    prefixes = ["title_"] + ([] if fields == ("title",) else [""])
+    return q.Or([_run_of_chars(units, prefix) for prefix in prefixes])
 
 
 def segment(text: str) -> list[str]:

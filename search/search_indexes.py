@@ -6,7 +6,7 @@ from django.utils import timezone
 from haystack import indexes
 
 from archive.models import Article
-from search.fields import CharsField, KeywordField, WordsField
+from search.fields import BigramsField, CharsField, KeywordField, WordsField
 
 
 class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
@@ -14,6 +14,8 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     title = WordsField(model_attr="title", boost=3.0)
     chars = CharsField()
     title_chars = CharsField(model_attr="title", boost=3.0)
+    bigrams = BigramsField()
+    title_bigrams = BigramsField(model_attr="title", boost=3.0)
     column = KeywordField(null=True)
     source = KeywordField(null=True)
     published_at = indexes.DateTimeField(model_attr="published_at", null=True)
@@ -29,6 +31,9 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         return article.body_text
 
     def prepare_chars(self, article: Article) -> str:
+        return article.body_text
+
+    def prepare_bigrams(self, article: Article) -> str:
         return article.body_text
 
     def prepare_column(self, article: Article) -> str | None:

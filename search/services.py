@@ -13,7 +13,6 @@ from django.utils import timezone
 from haystack import connections
 from haystack.utils import get_identifier
 from whoosh import query as wq
-from whoosh import sorting
 
 from archive.models import Article, Column, Source
 from search.indexing import queue_drain, queue_enqueue
@@ -23,7 +22,6 @@ from search.query import ParsedQuery, parse_query
 from search.snippets import snippet
 
 PAGE_SIZE = 20
-FACETS = ("column", "source", "year")
 
 
 @dataclass
@@ -91,13 +89,14 @@ def search_run(params: SearchParams) -> SearchPage:
     if parsed.empty:
         result.unusable = bool(params.q.strip())
         return result
-    results = _search(parsed, params)
-    result.count = len(results)
+    filter_query = _filter(params)
+    docs, facets = _backend().counter().matches(parsed.query, filter_query)
+    result.facets = {name: list(pairs) for name, pairs in facets.items()}  # the cache's own
+    result.count = len(docs)
     result.pages = max(1, -(-result.count // PAGE_SIZE)) if result.count else 0
     result.page = min(params.page, result.pages) or 1  # an out-of-range page shows the last
-    result.facets = {name: _facet(results, name) for name in FACETS}
     start = (result.page - 1) * PAGE_SIZE
-    ids = [int(hit["django_id"]) for hit in results[start : start + PAGE_SIZE]]
+    ids = _page_ids(parsed, params, docs, filter_query, start) if docs else []
     by_id = Article.objects.select_related("column", "source").defer("body_blocks").in_bulk(ids)
     result.hits = [
         SearchHit(by_id[i], snippet(by_id[i].body_text, parsed.terms)) for i in ids if i in by_id
@@ -111,26 +110,23 @@ def search_count(params: SearchParams) -> int:
     parsed = parse_query(params.q)
     if parsed.empty:
         return 0
-    return len(_search(parsed, params, facets=False, limit=1))
+    docs, _ = _backend().counter().matches(parsed.query, _filter(params))
+    return len(docs)
 
 
-def _search(parsed: ParsedQuery, params: SearchParams, *, facets: bool = True, limit=None):
+def _page_ids(
+    parsed: ParsedQuery, params: SearchParams, docs, filter_query, start: int
+) -> list[int]:
+    """The article ids of one page. Only the top start+PAGE_SIZE are scored or sorted:
+    the total and the facets come from the (cached) set of matching documents."""
     searcher = _backend().searcher()
-    options: dict = {"filter": _filter(params), "terms": False}
+    options: dict = {"terms": False, "limit": start + PAGE_SIZE}
+    if filter_query is not None:
+        options["filter"] = set(docs)  # the filtered matches, already computed
     if params.sort != "relevance":
         options.update(sortedby="published_at", reverse=params.sort == "newest")
-    if facets:
-        options["groupedby"] = {name: sorting.FieldFacet(name) for name in FACETS}
-        options["maptype"] = sorting.Count
-    return searcher.search(parsed.query, limit=limit or params.page * PAGE_SIZE, **options)
-
-
-def _facet(results, name: str) -> list[tuple[str, int]]:
-    counts = results.groups(name)
-    pairs = [(str(k), n) for k, n in counts.items() if k not in (None, "", b"")]
-    if name == "year":
-        return sorted(pairs, reverse=True)
-    return sorted(pairs, key=lambda pair: (-pair[1], pair[0]))
+    results = searcher.search(parsed.query, **options)
+    return [int(hit["django_id"]) for hit in results[start : start + PAGE_SIZE]]
 
 
 def _named(model: type[Column] | type[Source], value: str) -> str:

@@ -143,3 +143,20 @@ def test_phrase_matches_when_a_position_gap_is_46(db):
     article = make_article("间隔", "环" + "一" * 45 + "环境")  # 环 at positions 0 and 46
     index_update([article])
     assert found('"一环境"') == [article]
+
+
+def test_counts_and_facets_follow_index_changes(library):
+    # Totals and facet counts are cached per searcher: a changed index must recount.
+    from search.services import index_remove, index_update
+    from tests.search.conftest import make_article
+
+    before = search_articles("营商环境")
+    assert before.count == 2
+    added = make_article("优化营商环境", "持续优化营商环境。", column="新栏目", day="2021-03-01")
+    index_update([added])
+    after = search_articles("营商环境")
+    assert after.count == 3
+    assert ("新栏目", 1) in after.facets["column"]
+    assert ("2021", 1) in after.facets["year"]
+    index_remove([added])
+    assert search_articles("营商环境").facets == before.facets
