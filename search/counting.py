@@ -17,7 +17,7 @@ from collections.abc import Hashable
 
 from whoosh import query as wq
 
-FACETS = ("column", "source", "year")
+FACETS = ("column", "source", "year", "month")
 LEAF_CACHE = 256  # term/phrase/filter document sets (a common word: ~18,000 ints)
 RESULT_CACHE = 128  # (query, filters) → (documents, facet counts)
 
@@ -116,7 +116,7 @@ class MatchCounter:
         values = self._values(name)
         counts = Counter(values[d] for d in docs)
         pairs = [(str(k), n) for k, n in counts.items() if k not in (None, "", b"")]
-        if name == "year":
+        if name in ("year", "month"):
             return sorted(pairs, reverse=True)
         return sorted(pairs, key=lambda pair: (-pair[1], pair[0]))
 

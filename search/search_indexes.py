@@ -20,6 +20,7 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     source = KeywordField(null=True)
     published_at = indexes.DateTimeField(model_attr="published_at", null=True)
     year = KeywordField(null=True)  # a facet: one untokenised value per article
+    month = KeywordField(null=True)  # "2024-06": the results page's timeline of hits
 
     def get_model(self):
         return Article
@@ -52,3 +53,8 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         if article.published_at is None:
             return None
         return str(timezone.localtime(article.published_at).year)
+
+    def prepare_month(self, article: Article) -> str | None:
+        if article.published_at is None:
+            return None
+        return f"{timezone.localtime(article.published_at):%Y-%m}"

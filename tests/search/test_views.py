@@ -116,3 +116,20 @@ def test_out_of_range_page_shows_the_last_page(client, library):
     assert response.status_code == 200
     assert response.context["results"].page == 1
     assert "找到 2 篇文章" in response.content.decode()
+
+
+def test_results_page_shows_hits_per_month_and_a_bar_narrows_to_that_month(client, library):
+    # 营商环境 matches business (2024-06) and business_trad (2022-01).
+    response = page(client, q="营商环境")
+    timeline = response.context["timeline"]
+    counted = {bar.label: bar.count for bar in timeline.bars if bar.count}
+    assert counted == {"2022年1月：1 篇": 1, "2024年6月：1 篇": 1}
+    html = response.content.decode()
+    assert "每月命中文章数" in html
+    june = next(bar for bar in timeline.bars if bar.label.startswith("2024年6月"))
+    narrowed = client.get(june.url.replace("&amp;", "&"))
+    assert [h.article for h in narrowed.context["results"].hits] == [library.business]
+
+
+def test_api_facets_are_exactly_column_source_and_year(client, library):
+    assert set(api(client, q="营商环境")["facets"]) == {"column", "source", "year"}
