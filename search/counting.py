@@ -20,6 +20,7 @@ from whoosh import query as wq
 FACETS = ("column", "source", "year", "month")
 LEAF_CACHE = 256  # term/phrase/filter document sets (a common word: ~18,000 ints)
 RESULT_CACHE = 128  # (query, filters) → (documents, facet counts)
+MEMO_CACHE = 4096  # other per-searcher answers, e.g. an article's related articles (ids)
 
 
 class _LRU:
@@ -50,11 +51,16 @@ class MatchCounter:
         self.searcher = searcher
         self._leaves = _LRU(LEAF_CACHE)
         self._results = _LRU(RESULT_CACHE)
+        self._memo = _LRU(MEMO_CACHE)
         self._facet_values: dict[str, list] = {}
 
     def matches(self, query: wq.Query, filter_query: wq.Query | None):
         """(frozenset of matching docnums, {facet: [(value, n)]}) for query within filter."""
         return self._results.lookup((query, filter_query), lambda: self._count(query, filter_query))
+
+    def remember(self, key: Hashable, compute):
+        """compute(), kept until the index changes (small answers only: ids, not objects)."""
+        return self._memo.lookup(key, compute)
 
     def _count(self, query, filter_query):
         docs = self.docs(query)

@@ -19,7 +19,7 @@ from archive.models import Article
 from search.indexing import MAX_ATTEMPTS, queue_drain, queue_enqueue
 from search.models import IndexQueueEntry
 from search.search_indexes import ArticleIndex
-from search.services import index_remove, related_articles, search_articles
+from search.services import index_remove, index_update, related_articles, search_articles
 from tests.search.concurrency import save_and_delete
 from tests.search.conftest import S, make_article
 
@@ -216,3 +216,13 @@ def test_concurrent_saves_and_deletes_from_processes_all_arrive(search_index):
     assert not IndexQueueEntry.objects.exists()
     assert indexed_ids() == set(Article.objects.values_list("pk", flat=True))
     assert len(indexed_ids()) == 3 * 3
+
+
+def test_related_articles_follow_index_changes(library, seeds):
+    news, interview = seeds
+    assert related_articles(interview, limit=3)[0] == news  # now remembered for this index
+    twin = make_article("闯新路开新局：访谈续篇", interview.body_text[:3000] + "续篇")
+    index_update([twin])
+    assert related_articles(interview, limit=3)[0] == twin
+    index_remove([twin])
+    assert twin not in related_articles(interview, limit=3)
