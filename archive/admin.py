@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from archive.models import Article, Column, IngestRun, RawDocument, Source
+from archive.services import article_lock_edited_fields
 from search.services import index_article_changed
 
 
@@ -31,6 +32,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     # Index updates are explicit: one queued document per saved or deleted article.
     def save_model(self, request, obj, form, change):
+        if change:  # what the editor corrected must survive the next ingest of the file
+            article_lock_edited_fields(article=obj)
         super().save_model(request, obj, form, change)
         index_article_changed(article_id=obj.pk)
 

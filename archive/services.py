@@ -134,3 +134,17 @@ def _about(reason: str, locked: set[str]) -> bool:
     return ("title" in locked and "标题" in reason) or (
         "published_at" in locked and "日期" in reason
     )
+
+
+def article_lock_edited_fields(*, article: Article) -> None:
+    """Lock the editable fields whose values differ from the stored row, so that re-ingest
+    never overwrites an editor's correction (the caller saves)."""
+    stored = Article.objects.get(pk=article.pk)
+    edited = {
+        name
+        for name in Article.EDITABLE_FIELDS
+        if getattr(stored, Article._meta.get_field(name).attname)
+        != getattr(article, Article._meta.get_field(name).attname)
+    }
+    if edited:
+        article.locked_fields = sorted(set(article.locked_fields) | edited)
