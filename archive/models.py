@@ -60,9 +60,6 @@ class ArticleQuerySet(models.QuerySet):
         end = (start + dt.timedelta(days=32)).replace(day=1)
         return self.filter(published_at__gte=start, published_at__lt=end)
 
-    def needing_review(self) -> ArticleQuerySet:
-        return self.filter(needs_review=True)
-
     def for_listing(self) -> ArticleQuerySet:
         """What a list of article cards needs, in one query."""
         return self.select_related("column", "source").defer("body_blocks", "body_text")

@@ -9,7 +9,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from archive import timeline
-from archive.models import Article, Column, RawDocument, Source
+from archive.models import Article, Column, RawDocument
 
 
 @dataclass(frozen=True)
@@ -123,10 +123,6 @@ def cards(queryset: QuerySet) -> QuerySet:
 def columns_with_counts() -> QuerySet:
     """Columns that hold articles, biggest first, each with `n` = its article count."""
     return Column.objects.annotate(n=Count("article")).filter(n__gt=0).order_by("-n", "name")
-
-
-def sources_with_counts() -> QuerySet:
-    return Source.objects.annotate(n=Count("article")).filter(n__gt=0).order_by("-n", "name")
 
 
 def _links() -> QuerySet:

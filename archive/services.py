@@ -63,14 +63,6 @@ def _named(model: type[Column] | type[Source], name: str) -> Column | Source:
     return model.objects.create(name=name, slug=slug)
 
 
-def column_get_or_create(*, name: str) -> Column | None:
-    return NameCache().get(Column, name)
-
-
-def source_get_or_create(*, name: str) -> Source | None:
-    return NameCache().get(Source, name)
-
-
 def _values_from(parsed: ParsedArticle, names: NameCache) -> dict[str, object]:
     return {
         "title": parsed.title[:500],

@@ -79,13 +79,6 @@ def iter_files(paths: Iterable[Path], *, recursive: bool = False) -> Iterator[Pa
                 yield file
 
 
-def ingest_file(
-    path: Path, *, options: IngestOptions, names: NameCache | None = None
-) -> FileOutcome:
-    """Turn one file into an article (or a recorded failure); never raises for bad input."""
-    return next(ingest_files([path], options=options, names=names))
-
-
 def ingest_files(
     paths: Iterable[Path],
     *,

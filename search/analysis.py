@@ -25,10 +25,6 @@ DICTIONARY = Path(__file__).resolve().parent / "dictionary.txt"
 _T2S = opencc.OpenCC("t2s")
 
 
-def _is_han(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff"
-
-
 @functools.lru_cache(maxsize=8192)
 def _fold_char(ch: str) -> str:
     folded = unicodedata.normalize("NFKC", ch).lower()

@@ -28,11 +28,6 @@ def match_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
     return [m.span() for m in pattern.finditer(fold(text))]
 
 
-def highlight(text: str, terms: list[str]) -> SafeString:
-    """The whole text, escaped, with every match marked."""
-    return _render(text, match_spans(text, terms), 0, len(text))
-
-
 def snippet(text: str, terms: list[str], length: int = 2 * CONTEXT) -> SafeString:
     """An escaped passage of about `length` characters around the densest matches."""
     spans = match_spans(text, terms)
