@@ -14,6 +14,7 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import opencc
 import rjieba
 from whoosh.analysis import Token, Tokenizer
@@ -25,15 +26,59 @@ DICTIONARY = Path(__file__).resolve().parent / "dictionary.txt"
 _T2S = opencc.OpenCC("t2s")
 
 
-@functools.lru_cache(maxsize=8192)
-def _fold_char(ch: str) -> str:
-    folded = unicodedata.normalize("NFKC", ch).lower()
-    return folded if len(folded) == 1 else ch.lower()
+# The 256-code-point blocks outside the BMP where NFKC or lower() changes a character into
+# one other character (found by scanning all of Unicode once): mathematical letters, enclosed
+# alphanumerics, CJK compatibility ideographs, a few scripts' upper case.
+_ASTRAL_BLOCKS = (
+    0x10400, 0x10500, 0x10700, 0x10C00, 0x11800, 0x16E00, 0x1D400, 0x1D500, 0x1D600,
+    0x1D700, 0x1E900, 0x1EE00, 0x1F100, 0x1F200, 0x1FB00, 0x2F800, 0x2F900, 0x2FA00,
+)  # fmt: skip
+
+
+@functools.cache
+def _fold_table() -> dict[int, str]:
+    """Code point → its one-character NFKC lower-case form, where that differs (~4,000
+    entries, built once in ~30 ms): str.translate then folds in C, not char by char."""
+    table = {}
+    points = itertools.chain(range(0x10000), *(range(b, b + 0x100) for b in _ASTRAL_BLOCKS))
+    for point in points:
+        ch = chr(point)
+        folded = unicodedata.normalize("NFKC", ch).lower()
+        if len(folded) != 1:
+            folded = ch.lower()  # e.g. ㈠ → (一) would change the length: lower case only
+        if len(folded) == 1 and folded != ch:
+            table[point] = folded
+    return table
+
+
+_ARRAY_LIMIT = 0x30000  # the table's range: every code point _fold_table() may change
+_ARRAY_MIN_CHARS = 256  # below this, str.translate is faster than a round trip via numpy
+
+
+@functools.cache
+def _fold_array() -> np.ndarray:
+    """_fold_table() as a lookup array: an article body folds ~5× faster this way."""
+    array = np.arange(_ARRAY_LIMIT, dtype=np.uint32)
+    for point, folded in _fold_table().items():
+        array[point] = ord(folded)
+    return array
+
+
+def _translate(text: str) -> str:
+    if len(text) < _ARRAY_MIN_CHARS:
+        return text.translate(_fold_table())
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    if codes.max() < _ARRAY_LIMIT:
+        return _fold_array()[codes].tobytes().decode("utf-32-le")
+    folded = codes.copy()
+    inside = codes < _ARRAY_LIMIT
+    folded[inside] = _fold_array()[codes[inside]]
+    return folded.tobytes().decode("utf-32-le")
 
 
 def fold(text: str) -> str:
     """Normalise text for matching without changing its length."""
-    chars = "".join(_fold_char(ch) for ch in text)
+    chars = _translate(text)
     simplified = _T2S.convert(chars)
     if len(simplified) == len(chars):
         return simplified

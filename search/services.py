@@ -19,6 +19,7 @@ from search.indexing import queue_drain, queue_enqueue
 from search.models import IndexQueueEntry
 from search.params import SearchParams
 from search.query import ParsedQuery, parse_query
+from search.ranking import top
 from search.snippets import snippet
 
 PAGE_SIZE = 20
@@ -97,8 +98,8 @@ def search_run(params: SearchParams) -> SearchPage:
     result.pages = max(1, -(-result.count // PAGE_SIZE)) if result.count else 0
     result.page = min(params.page, result.pages) or 1  # an out-of-range page shows the last
     start = (result.page - 1) * PAGE_SIZE
-    ids = _page_ids(parsed, params, docs, filter_query, start) if docs else []
-    by_id = Article.objects.select_related("column", "source").defer("body_blocks").in_bulk(ids)
+    ids = _page_ids(parsed, params, docs, start)
+    by_id = Article.objects.for_search_hits().in_bulk(ids)
     result.hits = [
         SearchHit(by_id[i], snippet(by_id[i].body_text, parsed.terms)) for i in ids if i in by_id
     ]
@@ -115,19 +116,12 @@ def search_count(params: SearchParams) -> int:
     return len(docs)
 
 
-def _page_ids(
-    parsed: ParsedQuery, params: SearchParams, docs, filter_query, start: int
-) -> list[int]:
-    """The article ids of one page. Only the top start+PAGE_SIZE are scored or sorted:
-    the total and the facets come from the (cached) set of matching documents."""
-    searcher = _backend().searcher()
-    options: dict = {"terms": False, "limit": start + PAGE_SIZE}
-    if filter_query is not None:
-        options["filter"] = set(docs)  # the filtered matches, already computed
-    if params.sort != "relevance":
-        options.update(sortedby="published_at", reverse=params.sort == "newest")
-    results = searcher.search(parsed.query, **options)
-    return [int(hit["django_id"]) for hit in results[start : start + PAGE_SIZE]]
+def _page_ids(parsed: ParsedQuery, params: SearchParams, docs, start: int) -> list[int]:
+    """The article ids of one page, ranked over the (cached) set of matching documents."""
+    counter = _backend().counter()
+    docnums = top(counter, parsed.query, docs, sort=params.sort, limit=start + PAGE_SIZE)
+    stored = counter.searcher.stored_fields
+    return [int(stored(docnum)["django_id"]) for docnum in docnums[start:]]
 
 
 def _named(model: type[Column] | type[Source], value: str) -> str:

@@ -33,10 +33,21 @@ def snippet(text: str, terms: list[str], length: int = 2 * CONTEXT) -> SafeStrin
     spans = match_spans(text, terms)
     if not spans:
         return mark_safe(escape(text[:length]) + ("…" if len(text) > length else ""))
-    best = max(spans, key=lambda span: sum(1 for s in spans if span[0] <= s[0] < span[0] + length))
-    start = max(0, best[0] - CONTEXT // 2)
+    start = max(0, _densest(spans, length) - CONTEXT // 2)
     end = min(len(text), start + length)
     return _render(text, spans, start, end)
+
+
+def _densest(spans: list[tuple[int, int]], length: int) -> int:
+    """Where the window of `length` characters starting at a match holds the most matches
+    (the first such match; spans are in text order)."""
+    best, most, end = spans[0][0], 0, 0
+    for i, (start, _) in enumerate(spans):
+        while end < len(spans) and spans[end][0] < start + length:
+            end += 1
+        if end - i > most:
+            best, most = start, end - i
+    return best
 
 
 def _render(text: str, spans: list[tuple[int, int]], start: int, end: int) -> SafeString:
