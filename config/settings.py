@@ -28,11 +28,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    # Before haystack: search's rebuild_index (one commit, see its docstring) wins.
+    "search",
     "haystack",
     "simple_history",
     "archive",
     "ingest",
-    "search",
 ]
 
 MIDDLEWARE = [

@@ -26,7 +26,7 @@ from ingest.reading import (
     read_batch,
     watch_parent,
 )
-from search.services import index_update
+from search.services import index_update_ids
 
 UPDATED_RAW_FIELDS = [
     "sha256", "size", "content", "encoding", "parser", "options", "status", "error", "article",
@@ -279,11 +279,10 @@ class RunTally:
             self.changed_ids.append(outcome.article_id)
 
 
-def index_changed(article_ids: list[int], *, batch_size: int = 500) -> None:
-    """Send the run's new and updated articles to the search index, a batch per write."""
-    for start in range(0, len(article_ids), batch_size):
-        batch = article_ids[start : start + batch_size]
-        index_update(Article.objects.filter(pk__in=batch).select_related("column", "source"))
+def index_changed(article_ids: list[int]) -> None:
+    """Send the run's new and updated articles to the search index, once at the end of the
+    run: the queue's writer reads and writes them in batches, one commit for up to 20,000."""
+    index_update_ids(article_ids)
 
 
 def run_finish(run: IngestRun, tally: RunTally) -> IngestRun:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import operator
 import re
 import unicodedata
 from collections import Counter
@@ -20,7 +21,6 @@ import rjieba
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import TEXT
 from whoosh.formats import Positions
-from whoosh.system import pack_uint
 
 DICTIONARY = Path(__file__).resolve().parent / "dictionary.txt"
 _T2S = opencc.OpenCC("t2s")
@@ -101,13 +101,15 @@ def words(text: str, *, hmm: bool = True) -> list[tuple[str, int, int]]:
     return [
         (word, start, end)
         for word, start, end in rjieba.tokenize(text, mode="search", hmm=hmm)
-        if word.strip() and any(ch.isalnum() for ch in word)
+        if word.isalnum() or any(ch.isalnum() for ch in word)  # the first test is the fast one
     ]
 
 
 # After fold(): a run of ASCII letters/digits is one unit, any other letter or digit (a Han
 # character above all) is a unit on its own; everything else separates units.
 _CHAR_UNIT = re.compile(r"[0-9a-z]+|[^\W_]")
+_UNIT_RUN = re.compile(r"[^\W_]+")
+_ASCII_UNIT = re.compile(r"[0-9a-z]")
 
 
 def chars(text: str) -> list[tuple[str, int, int]]:
@@ -120,17 +122,30 @@ def bigram_positions(text: str) -> dict[str, list[int]]:
     its positions. Pairs never span a gap (punctuation, a line break), and a gap takes a
     position too, so a quoted phrase never matches across a comma or a paragraph."""
     positions: dict[str, list[int]] = {}
-    pos, last_end, previous = -1, 0, ""
-    for m in _CHAR_UNIT.finditer(text):
-        unit = m.group()
-        if m.start() == last_end:
-            pos += 1
-            if previous:
-                positions.setdefault(previous + unit, []).append(pos - 1)
-        else:
-            pos += 2
-        previous, last_end = unit, m.end()
+    pos, last_end = -1, 0
+    for run in _UNIT_RUN.finditer(text):  # a run of units without a gap between them
+        piece = run.group()
+        # Mostly Han characters, one unit each: the string itself is the list of units.
+        units = _CHAR_UNIT.findall(piece) if _ASCII_UNIT.search(piece) else piece
+        first = pos + (1 if run.start() == last_end else 2)
+        for at, pair in enumerate(map(operator.add, units, units[1:]), first):
+            found = positions.get(pair)
+            if found is None:
+                positions[pair] = [at]
+            else:
+                found.append(at)
+        pos, last_end = first + len(units) - 1, run.end()
     return positions
+
+
+def pair_count(text: str) -> int:
+    """How many pairs bigram_positions() finds in folded text (without finding them)."""
+    count = 0
+    for run in _UNIT_RUN.finditer(text):
+        piece = run.group()
+        units = len(_CHAR_UNIT.findall(piece)) if _ASCII_UNIT.search(piece) else len(piece)
+        count += units - 1
+    return count
 
 
 def bigrams(units: list[str]) -> list[str]:
@@ -196,18 +211,36 @@ def CharAnalyzer() -> _FoldingTokenizer:
     return _FoldingTokenizer(chars)
 
 
+def _frequency_arrays(counts: Counter, field_boost: float):
+    """(terms, frequencies, weights, values joined) for a Frequency-format field."""
+    freqs = list(counts.values())
+    terms = list(counts)
+    values = np.array(freqs, dtype=">u4").tobytes()  # pack_uint(freq) for each, at once
+    return terms, freqs, [freq * field_boost for freq in freqs], values
+
+
+def _as_postings(arrays, value_size: int | None):
+    """Whoosh's field.index() items from index_arrays() output."""
+    terms, freqs, weights, values = arrays
+    if value_size:  # fixed size, joined
+        values = [values[i * value_size : (i + 1) * value_size] for i in range(len(terms))]
+    terms = [term.encode("utf-8") for term in terms]
+    return zip(terms, freqs, weights, values, strict=True)
+
+
 class WordsText(TEXT):
-    """TEXT with the words analyser and a direct index(): Whoosh's generic path spends
-    ~6 µs per token on Token objects, which dominated index builds (see bench/search_build)."""
+    """TEXT with the words analyser and direct index_arrays() (for search.segments):
+    Whoosh's generic path spends ~6 µs per token on Token objects."""
 
     def __init__(self, **kwargs):
         super().__init__(analyzer=WordAnalyzer(), phrase=False, **kwargs)
 
-    def index(self, value, **kwargs):
-        fb = self.format.field_boost
+    def index_arrays(self, value):
         counts = Counter(word for word, _, _ in words(fold(value)))
-        for word, freq in counts.items():
-            yield word.encode("utf-8"), freq, freq * fb, pack_uint(freq)
+        return _frequency_arrays(counts, self.format.field_boost)
+
+    def index(self, value, **kwargs):
+        return _as_postings(self.index_arrays(value), self.format.fixed_value_size())
 
 
 class SafePositions(Positions):
@@ -227,10 +260,12 @@ class CharsText(TEXT):
     def __init__(self, **kwargs):
         super().__init__(analyzer=CharAnalyzer(), phrase=False, **kwargs)
 
+    def index_arrays(self, value):
+        counts = Counter(_CHAR_UNIT.findall(fold(value)))
+        return _frequency_arrays(counts, self.format.field_boost)
+
     def index(self, value, **kwargs):
-        fb = self.format.field_boost
-        for unit, freq in Counter(unit for unit, _, _ in chars(fold(value))).items():
-            yield unit.encode("utf-8"), freq, freq * fb, pack_uint(freq)
+        return _as_postings(self.index_arrays(value), self.format.fixed_value_size())
 
 
 class BigramsText(TEXT):
@@ -242,7 +277,35 @@ class BigramsText(TEXT):
         super().__init__(analyzer=_FoldingTokenizer(_bigram_tokens), phrase=True, **kwargs)
         self.format = SafePositions(field_boost=self.format.field_boost)
 
+    def index_arrays(self, value):
+        fb, encode = self.format.field_boost, self.format.encode
+        positions = bigram_positions(fold(value))
+        terms = list(positions)
+        freqs = [len(poslist) for poslist in positions.values()]
+        single = _single_positions(type(self.format))
+        values = [
+            single[poslist[0]] if len(poslist) == 1 and poslist[0] < SINGLE_POSITIONS
+            else encode(poslist)
+            for poslist in positions.values()
+        ]  # fmt: skip
+        return terms, freqs, [freq * fb for freq in freqs], values
+
+    def index_length(self, value) -> int:
+        """The field's length for a value (how many pairs it holds) without its postings,
+        for a writer whose helper process indexes this field (search.segment_helper)."""
+        return pair_count(fold(value))
+
     def index(self, value, **kwargs):
+        """Whoosh's interface, without the shared encodings (as Whoosh's own writer sees it)."""
         fb, encode = self.format.field_boost, self.format.encode
         for pair, poslist in bigram_positions(fold(value)).items():
             yield pair.encode("utf-8"), len(poslist), len(poslist) * fb, encode(poslist)
+
+
+SINGLE_POSITIONS = 1 << 14  # most pairs occur once in an article: their encodings, made once
+
+
+@functools.cache
+def _single_positions(format_class) -> list[bytes]:
+    encode = format_class().encode
+    return [encode([pos]) for pos in range(SINGLE_POSITIONS)]

@@ -27,9 +27,10 @@ from whoosh.fields import ID
 
 from search.analysis import BigramsText, CharsText, WordsText
 from search.counting import MatchCounter
+from search.segments import ArraySegmentWriter
 
+HELPER_FIELDS = ("bigrams",)  # the field with the most postings: about half of the work
 WRITER_TIMEOUT = 60.0  # seconds to wait for Whoosh's own lock (held by a stray writer)
-WRITER_MEMORY_MB = 256  # posting buffer before Whoosh spills to disk during a big commit
 
 
 def _whoosh_field(field_class):
@@ -110,12 +111,14 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         doc.pop("boost", None)  # document boosts are not supported by Whoosh
         return {key: self._from_python(value) for key, value in doc.items()}
 
-    def open_writer(self):
-        """A Whoosh writer on the current index. The caller holds write_lock()."""
+    def open_writer(self, *, helper: bool = False):
+        """A Whoosh writer on the current index. helper: a second process indexes the
+        character pairs of the body (half of all postings). The caller holds write_lock()."""
         if not self.setup_complete:
             self.setup()
         self.index = self.index.refresh()
-        return self.index.writer(timeout=self.writer_timeout, limitmb=WRITER_MEMORY_MB)
+        fields = HELPER_FIELDS if helper else ()
+        return ArraySegmentWriter(self.index, helper_fields=fields, timeout=self.writer_timeout)
 
     @staticmethod
     def apply(writer, docs: Iterable[dict], delete_ids: Iterable[str] = ()) -> None:
@@ -126,8 +129,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         with writer.searcher() as searcher:
             for identifier in [*delete_ids, *(doc[ID_FIELD] for doc in docs)]:
                 writer.delete_by_term(ID_FIELD, identifier, searcher=searcher)
-        for doc in docs:
-            writer.add_document(**doc)
+        writer.add_documents(docs)
 
     def write(self, docs: Iterable[dict], delete_ids: Iterable[str] = ()) -> None:
         """Apply deletes and updates in one commit. The caller holds write_lock()."""

@@ -9,6 +9,7 @@ drain: if another process or thread holds the lock it will pick the entries up, 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -20,7 +21,8 @@ from search.models import IndexQueueEntry
 from search.search_indexes import ArticleIndex
 
 BATCH_SIZE = 1000
-COMMIT_EVERY = 50_000  # entries per Whoosh commit during a big drain
+COMMIT_EVERY = 20_000  # entries per Whoosh commit (and new segment) during a big drain
+HELPER_MIN_ENTRIES = 2 * BATCH_SIZE  # a second process builds half the segment from here on
 MAX_ATTEMPTS = 5
 log = logging.getLogger(__name__)
 
@@ -76,7 +78,7 @@ def _drain_session(backend, report: DrainReport, failed: set[int]) -> None:
     counts = [0, 0]
     writer = None
     try:
-        writer = backend.open_writer()
+        writer = backend.open_writer(helper=_worth_a_helper(failed))
         while len(taken) < COMMIT_EVERY:
             batch = _pending(failed, after=taken[-1].id if taken else 0)
             if not batch or (taken and seen & {e.article_id for e in batch}):
@@ -98,6 +100,14 @@ def _drain_session(backend, report: DrainReport, failed: set[int]) -> None:
     report.updated += counts[0]
     report.deleted += counts[1]
     _settle(taken, errors, report, failed)
+
+
+def _worth_a_helper(failed: set[int]) -> bool:
+    """Enough work queued for a second process to pay for its start (~1 s)."""
+    if (os.cpu_count() or 1) < 2:
+        return False
+    pending = IndexQueueEntry.objects.pending(max_attempts=MAX_ATTEMPTS).exclude(id__in=failed)
+    return pending[HELPER_MIN_ENTRIES - 1 : HELPER_MIN_ENTRIES].exists()
 
 
 def _prepare(backend, batch: list[IndexQueueEntry]):

@@ -150,7 +150,12 @@ def _filter(params: SearchParams) -> wq.Query | None:
 
 def index_update(articles: Iterable[Article]) -> None:
     """Add or refresh these articles in the index (call after their changes are committed)."""
-    if queue_enqueue(article_ids=[a.pk for a in articles], action="update"):
+    index_update_ids([a.pk for a in articles])
+
+
+def index_update_ids(article_ids: Iterable[int]) -> None:
+    """index_update() by article id: the writer reads the articles itself, in batches."""
+    if queue_enqueue(article_ids=article_ids, action="update"):
         queue_drain()
 
 
