@@ -7,6 +7,7 @@ ingest target is 300 files/s on two cores.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import lxml.html
@@ -15,6 +16,7 @@ from lxml.html import HtmlElement
 
 from ingest.parsers.base import Block, ParsedArticle, ParseError
 from ingest.parsers.blocks import (
+    BYLINE,
     EDITOR,
     PREV_NEXT,
     block_of,
@@ -24,6 +26,7 @@ from ingest.parsers.blocks import (
     has_interview,
     is_chrome,
     labelled_fields,
+    reporter,
 )
 from ingest.parsers.dates import find_datetime, find_labelled_datetime
 from ingest.parsers.policy import policy_fields
@@ -40,6 +43,7 @@ PUBLISHED_META = ("pubdate", "publishdate", "article:published_time", "og:releas
 # (2018—2035年) is not a split.
 TITLE_SPLIT = re.compile(r"\s*_\s*|\s+[-－—|｜]+\s+|\s*--+\s*|\s*[|｜]\s*")
 MIN_BODY_CHARS = 20
+GUIDELINE_AUTHOR = "author (guideline)"
 SHORT_LINE = 200
 
 
@@ -57,6 +61,7 @@ class HtmlParser:
         body_box = _body_box(doc)
         lines = _short_lines(doc, body_box)
         info = _info(lines)
+        info["page_text"] = doc.text_content()
         blocks = _blocks(body_box) if body_box is not None else []
         if sum(len(b.text) for b in blocks) < MIN_BODY_CHARS:
             raise ParseError("页面没有正文（可能只有导航，或文件已截断）")
@@ -65,11 +70,8 @@ class HtmlParser:
         if not title:
             title = guess_title([b.text for b in blocks])
             reasons.append("页面没有标题，标题为推测，请核对")
-        published_at = (
-            find_datetime(" ".join(meta.get(name, "") for name in PUBLISHED_META))
-            or find_datetime(policy.get("published", ""))
-            or info.get("published_at")
-        )
+        published_at = _published(meta, policy, info)
+        byline, blocks = _byline(blocks)
         if published_at is None:
             reasons.append("页面没有发布日期")
         written = find_datetime(policy.get("written_on", ""))
@@ -78,8 +80,8 @@ class HtmlParser:
             published_at=published_at,
             blocks=tuple(blocks),
             column=meta.get("columnname") or info.get("column") or _title_column(page_title),
-            source=meta.get("contentsource") or meta.get("source") or info.get("source", ""),
-            author=meta.get("author") or info.get("author", ""),
+            source=meta.get("contentsource") or info.get("source") or meta.get("source", ""),
+            author=info.get("author") or byline or _reporter(blocks) or _meta_author(meta, info),
             editor=info.get("editor", ""),
             summary=meta.get("description", ""),
             keywords=tuple(k for k in re.split(r"[,，;；\s]+", meta.get("keywords", "")) if k),
@@ -92,6 +94,41 @@ class HtmlParser:
             next_title=info.get("next_title", ""),
             review_reasons=tuple(reasons),
         )
+
+
+def _published(meta: dict, policy: dict, info: dict) -> dt.datetime | None:
+    """The meta tags' date first; but when they give only the day and the page prints a
+    time on that day (publishdate 2017-03-10, shown 2017-03-10 09:58), the printed one."""
+    tagged = find_datetime(" ".join(meta.get(name, "") for name in PUBLISHED_META))
+    printed = info.get("published_at")
+    if tagged is not None and printed is not None and tagged.date() == printed.date():
+        return printed if tagged.time() == dt.time(0) else tagged
+    return tagged or find_datetime(policy.get("published", "")) or printed
+
+
+def _byline(blocks: list[Block]) -> tuple[str, list[Block]]:
+    """作者︱春春 on a line of its own near the end: the author, not a paragraph."""
+    for i in range(len(blocks) - 1, max(-1, len(blocks) - 4), -1):
+        if found := BYLINE.match(blocks[i].text):
+            return found["v"], blocks[:i] + blocks[i + 1 :]
+    return "", blocks
+
+
+def _reporter(blocks: list[Block]) -> str:
+    """（记者钱伟） in the dateline of the first paragraph, or (记者张淼淼) closing the last."""
+    return next((name for b in blocks[:1] + blocks[-1:] if (name := reporter(b.text))), "")
+
+
+def _meta_author(meta: dict, info: dict) -> str:
+    """The guideline's <meta name="Author">; a CMS's lower-case "author" tag often names the
+    editor (or the site), so it counts only if the page shows that name, not as editor."""
+    if meta.get(GUIDELINE_AUTHOR):
+        return meta[GUIDELINE_AUTHOR]
+    name = meta.get("author", "")
+    editors = {info.get("editor", ""), meta.get("editor", "")}
+    if not name or name in editors or name not in info["page_text"]:
+        return ""
+    return name
 
 
 def _document(text: str) -> HtmlElement:
@@ -112,6 +149,8 @@ def _meta(doc: HtmlElement) -> dict[str, str]:
         content = clean(tag.get("content", ""))
         if name and content and name not in found:
             found[name] = content
+        if tag.get("name") == "Author" and content:  # exactly as the guideline spells it
+            found.setdefault(GUIDELINE_AUTHOR, content)
     return found
 
 
@@ -226,9 +265,14 @@ def _info(lines: list[str]) -> dict:
                 "prev_title" if found["which"] == "上一篇" else "next_title", found["v"]
             )
     if "published_at" not in info:
-        bare = (find_datetime(line) for line in lines if len(line) < 40)
+        # a short line, or the info line (2023年02月27日 09:15 | 作者:… | 来源：新华社)
+        bare = (find_datetime(line) for line in lines if len(line) < 40 or _is_info(line))
         info["published_at"] = next((when for when in bare if when), None)
     return info
+
+
+def _is_info(line: str) -> bool:
+    return len(line) < 100 and bool(labelled_fields(line))
 
 
 def _visible_title(doc: HtmlElement, page_title: str) -> str:

@@ -6,6 +6,7 @@ import re
 
 from ingest.parsers.base import ParsedArticle, ParseError
 from ingest.parsers.blocks import (
+    BYLINE,
     EDITOR,
     FIELDS,
     HEADING_MAX,
@@ -17,6 +18,7 @@ from ingest.parsers.blocks import (
     has_interview,
     is_chrome,
     labelled_fields,
+    reporter,
 )
 from ingest.parsers.dates import DATE_TIME, find_datetime, find_labelled_datetime
 
@@ -24,6 +26,9 @@ META_LABEL = re.compile(
     r"(发布时间|发布日期|日期|时间|来源|作者|浏览次数|点击数|阅读次数|字体|[大中小]|[：:【】|])"
 )
 FIELD_LINE_MAX = 40
+FORM_FIELD = re.compile(r"_{5,}")  # E-mail推荐: _________________ 提交: a form, copied
+# An image in a copied page: [64c77908a3109d7518e1e325.jpeg], [weibo.png]
+IMAGE_TOKEN = re.compile(r"\[[^\[\]]*\.(?:png|jpe?g|gif|bmp|webp)\]", re.IGNORECASE)
 # 1957年6月26日在第一届全国人民代表大会第四次会议上: the dated occasion line of a speech
 OCCASION = re.compile(r"^[（(]?\s*在.{2,40}上(?:的讲话|的报告|的发言)?\s*[）)]?$")
 
@@ -32,7 +37,7 @@ class TextParser:
     name = "text"
 
     def parse(self, text: str) -> ParsedArticle:
-        lines = [clean(line) for line in text.splitlines()]
+        lines = [clean(IMAGE_TOKEN.sub(" ", line)) for line in text.splitlines()]
         lines = [line for line in lines if line]
         if not lines:
             raise ParseError("文件没有可读的文字")
@@ -53,6 +58,7 @@ class _Page:
         self.header: list[str] = []  # lines seen before the title/meta line is known
         self.body: list[str] = []
         self.meta_seen = False
+        self.ended = False  # the editor's line closes the article; the rest is the page
 
     def take(self, line: str) -> None:
         if not self.column and (column := column_from_crumb(line)):
@@ -62,12 +68,16 @@ class _Page:
         if not self.meta_seen and not self._in_body() and _is_meta_line(line):
             self._take_meta(line)
             return
-        if self._take_footer(line) or is_chrome(line):
+        if self.meta_seen and not self.body and _is_meta_line(line):
+            self.fields = self.fields | labelled_fields(line)  # the page repeats its info line
+            return
+        if self._take_footer(line) or is_chrome(line) or FORM_FIELD.search(line):
             return
         if len(line) <= FIELD_LINE_MAX and (found := labelled_fields(line)) and _only_fields(line):
             self.fields = found | self.fields
             return
-        (self.body if self.meta_seen else self.header).append(line)
+        if not self.ended:
+            (self.body if self.meta_seen else self.header).append(line)
 
     def _in_body(self) -> bool:
         """A long paragraph has already been read, so a date now is in the text."""
@@ -91,6 +101,7 @@ class _Page:
         """Record and drop the editor line and the previous/next article links."""
         if found := EDITOR.match(line):
             self.fields["editor"] = found["v"]
+            self.ended = bool(self.body)
             return True
         if found := PREV_NEXT.match(line):
             key = "prev_title" if found["which"] == "上一篇" else "next_title"
@@ -108,8 +119,16 @@ class _Page:
             reasons.append("标题为推测（页面没有单独的标题行），请核对")
         if self.published_at is None:
             reasons.append("页面没有发布日期")
+        byline = ""
+        for i in range(len(body) - 1, max(-1, len(body) - 4), -1):  # 作者︱春春 at the end
+            if found := BYLINE.match(body[i]):
+                byline = found["v"]
+                del body[i]
+                break
         interview = has_interview(body)
         blocks = tuple(block_of(line, interview=interview) for line in body if line != self.title)
+        lines = [b.text for b in blocks[:3] + blocks[-3:]]
+        dateline = next((name for line in lines if (name := reporter(line))), "")
         if not blocks or not self.title:
             raise ParseError("没有找到正文")
         return ParsedArticle(
@@ -118,7 +137,7 @@ class _Page:
             blocks=blocks,
             column=self.column,
             source=self.fields.get("source", ""),
-            author=self.fields.get("author", ""),
+            author=self.fields.get("author") or byline or dateline,
             editor=self.fields.get("editor", ""),
             prev_title=self.fields.get("prev_title", ""),
             next_title=self.fields.get("next_title", ""),
@@ -137,10 +156,10 @@ def _is_meta_line(line: str) -> bool:
         return False
     if OCCASION.match(DATE_TIME.sub("", line, count=1)):
         return True
-    rest = META_LABEL.sub("", DATE_TIME.sub("", line, count=1))
-    for pattern in FIELDS.values():
+    rest = DATE_TIME.sub("", line, count=1)
+    for pattern in FIELDS.values():  # before the labels go: the patterns need them
         rest = pattern.sub("", rest)
-    return len(clean(rest)) < 12
+    return len(clean(META_LABEL.sub("", rest))) < 12
 
 
 def _only_fields(line: str) -> bool:
