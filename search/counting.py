@@ -20,9 +20,11 @@ from functools import cached_property
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.numeric import byte_to_length
+
+from search.segments import length_bytes
 
 FACETS = ("column", "source", "year", "month")
 LEAF_CACHE = 512  # term/phrase/filter document arrays (a common word: ~18,000 int32)
@@ -257,12 +259,8 @@ class MatchCounter:
     def _read_lengths(self, field: str) -> np.ndarray:
         lengths = np.zeros(self.size, dtype=np.uint8)
         for segment, offset in self.reader.leaf_readers():
-            column = segment._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-            if column is None:
-                continue
-            raw = column._dbfile.get(column._basepos, column._count * column._fixedlen)
-            values = np.frombuffer(raw, dtype=np.uint8)
-            lengths[offset : offset + len(values)] = values
+            size = segment.doc_count_all()
+            lengths[offset : offset + size] = length_bytes(segment._perdoc, field, size)
         return _BYTE_LENGTHS[lengths]
 
     def column(self, name: str, *, translate: bool = True) -> list:

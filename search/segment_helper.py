@@ -172,7 +172,7 @@ def _write(pool, lengths, codec) -> tuple[str, object]:
 def _write_one(postings, lengths: array, codec) -> WrittenField:
     import numpy as np
 
-    from search.segments import _write_field
+    from search.posting_lists import write_field
 
     handle, path = tempfile.mkstemp(prefix="archive-index-", suffix=".pst")
     terms: list[tuple[bytes, bytes]] = []
@@ -180,7 +180,7 @@ def _write_one(postings, lengths: array, codec) -> WrittenField:
         with StructFile(os.fdopen(handle, "wb")) as postfile:
             field_lengths = np.frombuffer(lengths, dtype=np.uint8)
             add_term = lambda *entry: terms.append(entry)  # noqa: E731 - (text, info)
-            _write_field(postfile, add_term, postings, field_lengths, codec)
+            write_field(postfile, add_term, postings, field_lengths, codec)
     except BaseException:
         os.unlink(path)
         raise

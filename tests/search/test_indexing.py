@@ -16,6 +16,7 @@ from haystack import connections
 from haystack.utils import get_identifier
 
 from archive.models import Article
+from search import indexing
 from search.indexing import MAX_ATTEMPTS, queue_drain, queue_enqueue
 from search.models import IndexQueueEntry
 from search.search_indexes import ArticleIndex
@@ -140,6 +141,33 @@ def test_rebuild_index_and_update_index_still_work(library):
     assert indexed_ids() == {a.pk for a in library.all()}
     call_command("rebuild_index", interactive=False, verbosity=0)
     assert titles("农业") == [library.bank.title]
+
+
+def test_rebuild_index_writes_one_segment(library):
+    call_command("rebuild_index", interactive=False, verbosity=0)
+    reader = connections["default"].get_backend().searcher().reader()
+    assert len(reader.leaf_readers()) == 1
+    assert indexed_ids() == {a.pk for a in library.all()}
+
+
+def test_a_big_drain_shares_the_work_with_a_helper_process_and_finds_the_same(
+    library, monkeypatch
+):
+    """From HELPER_MIN_ENTRIES queued articles on, a second process indexes the character
+    pairs; searches that need them (words, phrases) find exactly what they found before."""
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one core: the writer never starts a helper process")
+    queries = ["农业", '"全面深化改革"', "营商环境", "西海岸新区营商环境", "税", "title:人工智能"]
+    before = {q: titles(q) for q in queries}
+    call_command("clear_index", interactive=False, verbosity=0)
+    monkeypatch.setattr(indexing, "HELPER_MIN_ENTRIES", 2)
+    monkeypatch.setattr(indexing, "BATCH_SIZE", 3)  # several batches, as in a big ingest
+    queue_enqueue(article_ids=[a.pk for a in library.all()], action="update")
+    assert indexing._worth_a_helper(set())
+    report = queue_drain(wait=True)
+    assert report.updated == len(library.all()) and not report.failed
+    assert {q: titles(q) for q in queries} == before
+    assert all(before.values())
 
 
 def test_related_articles_are_the_most_alike(library, seeds):
