@@ -150,9 +150,7 @@ def test_rebuild_index_writes_one_segment(library):
     assert indexed_ids() == {a.pk for a in library.all()}
 
 
-def test_a_big_drain_shares_the_work_with_a_helper_process_and_finds_the_same(
-    library, monkeypatch
-):
+def test_a_big_drain_shares_the_work_with_a_helper_process_and_finds_the_same(library, monkeypatch):
     """From HELPER_MIN_ENTRIES queued articles on, a second process indexes the character
     pairs; searches that need them (words, phrases) find exactly what they found before."""
     if (os.cpu_count() or 1) < 2:
