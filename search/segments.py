@@ -220,15 +220,20 @@ class ArraySegmentWriter(SegmentWriter):
         try:
             super().commit(mergetype=mergetype, **kwargs)
         except BaseException:
-            if not self.is_closed:
-                self.cancel()  # and release Whoosh's lock: this writer is done either way
+            self.cancel()  # and release Whoosh's lock: this writer is done either way
             raise
+        self._stop_helper()  # still here if no document was added: nothing for it to write
 
     def cancel(self):
+        """Give up the writer (and its helper); a writer already closed stays as it is."""
+        self._stop_helper()
+        if not self.is_closed:
+            super().cancel()
+
+    def _stop_helper(self) -> None:
         if self._helper is not None:
             self._helper.cancel()
             self._helper = None
-        super().cancel()
 
     def _flush_segment(self):
         helper, self._helper = self._helper, None

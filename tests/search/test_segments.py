@@ -166,6 +166,7 @@ def test_when_the_helper_process_dies_the_commit_fails_and_the_index_stays_as_it
     writer._helper._process.kill()  # as the kernel's OOM killer would
     with pytest.raises(HelperFailed):
         writer.commit()
+    writer.cancel()  # as the queue drain does after any failed commit: no second error
     with ix.refresh().searcher() as searcher:
         assert searcher.doc_count() == 50
     # the lock is free again: the next writer commits normally
@@ -173,6 +174,18 @@ def test_when_the_helper_process_dies_the_commit_fails_and_the_index_stays_as_it
     again.add_document(**{k: v for k, v in documents[60].items() if v is not None})
     again.commit()
     assert ix.refresh().doc_count() == 51
+
+
+def test_a_helper_that_got_only_deletes_is_stopped_with_the_commit(tmp_path, schema, documents):
+    ix = _build(tmp_path / "ix", schema, ArraySegmentWriter, [documents[:20]])
+    writer = ArraySegmentWriter(ix, helper_fields=("bigrams",))
+    writer.add_documents([])
+    helper_process = writer._helper._process
+    writer.delete_by_term("id", documents[0]["id"])
+    writer.commit()
+    helper_process.join(timeout=30)
+    assert not helper_process.is_alive()
+    assert ix.refresh().doc_count() == 19
 
 
 def test_small_segments_are_merged_and_big_ones_left_alone(tmp_path, schema, documents):
