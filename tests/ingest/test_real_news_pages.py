@@ -39,12 +39,14 @@ def parsed() -> dict[str, dict]:
     return found
 
 
-def _cases(field: str):
+def _cases(field: str) -> list:
+    cases = []
     for name in sorted(EXPECTED):
         marks = []
         if (name, field) in KICKER_JOINED:
             marks = [pytest.mark.xfail(strict=True, reason="kicker joined to the title")]
-        yield pytest.param(name, id=name, marks=marks)
+        cases.append(pytest.param(name, id=name, marks=marks))
+    return cases
 
 
 def _spaces(text: str) -> str:
