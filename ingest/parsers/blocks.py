@@ -85,10 +85,20 @@ def _bare_crumb(line: str) -> str:
     return steps[-1] if steps else ""
 
 
-def reporter(text: str) -> str:
-    """The reporter named in a dateline (（记者钱伟）), or ''."""
-    found = REPORTER.search(text)
-    return found["v"] if found else ""
+def reporter(texts: list[str]) -> str:
+    """The reporter named in a dateline (（记者钱伟）) in the first or last few lines, or ''."""
+    for text in texts[:3] + texts[-3:]:
+        if found := REPORTER.search(text):
+            return found["v"]
+    return ""
+
+
+def byline_at_end(texts: list[str]) -> tuple[str, int | None]:
+    """作者︱春春 on a line of its own among the last three: (the author, its index)."""
+    for i in range(len(texts) - 1, max(-1, len(texts) - 4), -1):
+        if found := BYLINE.match(texts[i]):
+            return found["v"], i
+    return "", None
 
 
 def is_chrome(line: str) -> bool:

@@ -16,10 +16,10 @@ from lxml.html import HtmlElement
 
 from ingest.parsers.base import Block, ParsedArticle, ParseError
 from ingest.parsers.blocks import (
-    BYLINE,
     EDITOR,
     PREV_NEXT,
     block_of,
+    byline_at_end,
     clean,
     column_from_crumb,
     guess_title,
@@ -61,7 +61,6 @@ class HtmlParser:
         body_box = _body_box(doc)
         lines = _short_lines(doc, body_box)
         info = _info(lines)
-        info["page_text"] = doc.text_content()
         blocks = _blocks(body_box) if body_box is not None else []
         if sum(len(b.text) for b in blocks) < MIN_BODY_CHARS:
             raise ParseError("页面没有正文（可能只有导航，或文件已截断）")
@@ -71,7 +70,11 @@ class HtmlParser:
             title = guess_title([b.text for b in blocks])
             reasons.append("页面没有标题，标题为推测，请核对")
         published_at = _published(meta, policy, info)
-        byline, blocks = _byline(blocks)
+        byline, at = byline_at_end([b.text for b in blocks])
+        if at is not None:
+            del blocks[at]
+        texts = [b.text for b in blocks]
+        author = info.get("author") or byline or reporter(texts) or _meta_author(meta, info, doc)
         if published_at is None:
             reasons.append("页面没有发布日期")
         written = find_datetime(policy.get("written_on", ""))
@@ -81,7 +84,7 @@ class HtmlParser:
             blocks=tuple(blocks),
             column=meta.get("columnname") or info.get("column") or _title_column(page_title),
             source=meta.get("contentsource") or info.get("source") or meta.get("source", ""),
-            author=info.get("author") or byline or _reporter(blocks) or _meta_author(meta, info),
+            author=author,
             editor=info.get("editor", ""),
             summary=meta.get("description", ""),
             keywords=tuple(k for k in re.split(r"[,，;；\s]+", meta.get("keywords", "")) if k),
@@ -106,27 +109,14 @@ def _published(meta: dict, policy: dict, info: dict) -> dt.datetime | None:
     return tagged or find_datetime(policy.get("published", "")) or printed
 
 
-def _byline(blocks: list[Block]) -> tuple[str, list[Block]]:
-    """作者︱春春 on a line of its own near the end: the author, not a paragraph."""
-    for i in range(len(blocks) - 1, max(-1, len(blocks) - 4), -1):
-        if found := BYLINE.match(blocks[i].text):
-            return found["v"], blocks[:i] + blocks[i + 1 :]
-    return "", blocks
-
-
-def _reporter(blocks: list[Block]) -> str:
-    """（记者钱伟） in the dateline of the first paragraph, or (记者张淼淼) closing the last."""
-    return next((name for b in blocks[:1] + blocks[-1:] if (name := reporter(b.text))), "")
-
-
-def _meta_author(meta: dict, info: dict) -> str:
+def _meta_author(meta: dict, info: dict, doc: HtmlElement) -> str:
     """The guideline's <meta name="Author">; a CMS's lower-case "author" tag often names the
     editor (or the site), so it counts only if the page shows that name, not as editor."""
     if meta.get(GUIDELINE_AUTHOR):
         return meta[GUIDELINE_AUTHOR]
     name = meta.get("author", "")
     editors = {info.get("editor", ""), meta.get("editor", "")}
-    if not name or name in editors or name not in info["page_text"]:
+    if not name or name in editors or name not in doc.text_content():
         return ""
     return name
 

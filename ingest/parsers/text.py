@@ -6,12 +6,12 @@ import re
 
 from ingest.parsers.base import ParsedArticle, ParseError
 from ingest.parsers.blocks import (
-    BYLINE,
     EDITOR,
     FIELDS,
     HEADING_MAX,
     PREV_NEXT,
     block_of,
+    byline_at_end,
     clean,
     column_from_crumb,
     guess_title,
@@ -119,16 +119,11 @@ class _Page:
             reasons.append("标题为推测（页面没有单独的标题行），请核对")
         if self.published_at is None:
             reasons.append("页面没有发布日期")
-        byline = ""
-        for i in range(len(body) - 1, max(-1, len(body) - 4), -1):  # 作者︱春春 at the end
-            if found := BYLINE.match(body[i]):
-                byline = found["v"]
-                del body[i]
-                break
+        byline, at = byline_at_end(body)
+        if at is not None:
+            del body[at]
         interview = has_interview(body)
         blocks = tuple(block_of(line, interview=interview) for line in body if line != self.title)
-        lines = [b.text for b in blocks[:3] + blocks[-3:]]
-        dateline = next((name for line in lines if (name := reporter(line))), "")
         if not blocks or not self.title:
             raise ParseError("没有找到正文")
         return ParsedArticle(
@@ -137,7 +132,7 @@ class _Page:
             blocks=blocks,
             column=self.column,
             source=self.fields.get("source", ""),
-            author=self.fields.get("author") or byline or dateline,
+            author=self.fields.get("author") or byline or reporter([b.text for b in blocks]),
             editor=self.fields.get("editor", ""),
             prev_title=self.fields.get("prev_title", ""),
             next_title=self.fields.get("next_title", ""),
