@@ -117,35 +117,37 @@ def chars(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(), m.start(), m.end()) for m in _CHAR_UNIT.finditer(text)]
 
 
+def _unit_runs(text: str):
+    """(position of its first unit, its units) for each run of units without a gap between
+    them; a gap takes a position of its own."""
+    pos, last_end = -1, 0
+    for run in _UNIT_RUN.finditer(text):
+        piece = run.group()
+        # Mostly Han characters, one unit each: the string itself is the list of units.
+        units = _CHAR_UNIT.findall(piece) if _ASCII_UNIT.search(piece) else piece
+        first = pos + (1 if run.start() == last_end else 2)
+        yield first, units
+        pos, last_end = first + len(units) - 1, run.end()
+
+
 def bigram_positions(text: str) -> dict[str, list[int]]:
     """Each pair of adjacent units of folded text (overlapping: 全面深化 → 全面 面深 深化) with
     its positions. Pairs never span a gap (punctuation, a line break), and a gap takes a
     position too, so a quoted phrase never matches across a comma or a paragraph."""
     positions: dict[str, list[int]] = {}
-    pos, last_end = -1, 0
-    for run in _UNIT_RUN.finditer(text):  # a run of units without a gap between them
-        piece = run.group()
-        # Mostly Han characters, one unit each: the string itself is the list of units.
-        units = _CHAR_UNIT.findall(piece) if _ASCII_UNIT.search(piece) else piece
-        first = pos + (1 if run.start() == last_end else 2)
+    for first, units in _unit_runs(text):
         for at, pair in enumerate(map(operator.add, units, units[1:]), first):
             found = positions.get(pair)
             if found is None:
                 positions[pair] = [at]
             else:
                 found.append(at)
-        pos, last_end = first + len(units) - 1, run.end()
     return positions
 
 
 def pair_count(text: str) -> int:
     """How many pairs bigram_positions() finds in folded text (without finding them)."""
-    count = 0
-    for run in _UNIT_RUN.finditer(text):
-        piece = run.group()
-        units = len(_CHAR_UNIT.findall(piece)) if _ASCII_UNIT.search(piece) else len(piece)
-        count += units - 1
-    return count
+    return sum(len(units) - 1 for _, units in _unit_runs(text))
 
 
 def bigrams(units: list[str]) -> list[str]:

@@ -49,9 +49,12 @@ class WrittenField:
         base = postfile.tell()
         with open(self.path, "rb") as source:
             shutil.copyfileobj(source, postfile.file, length=1 << 20)
-        os.unlink(self.path)
         for text, info in self.terms:
             add_term(text, _moved(info, base))
+
+    def discard(self) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.path)
 
 
 def _moved(info: bytes, base: int) -> bytes:
@@ -164,7 +167,7 @@ def _write(pool, lengths, codec) -> tuple[str, object]:
             written[name] = _write_one(pool.fields[name], lengths[name], codec)
     except Exception as exc:
         for field in written.values():
-            os.unlink(field.path)
+            field.discard()
         return "error", f"{type(exc).__name__}: {exc}"
     return "done", written
 

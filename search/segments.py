@@ -262,10 +262,15 @@ class ArraySegmentWriter(SegmentWriter):
         finally:
             perdoc.close()
         if helper is not None:
-            for name, written in sorted(helper.finish().items()):
-                fieldwriter.start_field(name, self.schema[name])
-                written.append_to(fieldwriter._postfile, _term_adder(fieldwriter))
-                fieldwriter.finish_field()
+            fields = helper.finish()
+            try:
+                for name, written in sorted(fields.items()):
+                    fieldwriter.start_field(name, self.schema[name])
+                    written.append_to(fieldwriter._postfile, _term_adder(fieldwriter))
+                    fieldwriter.finish_field()
+            finally:
+                for written in fields.values():  # the helper's files, whatever happened
+                    written.discard()
 
 
 def _term_adder(fieldwriter):
